@@ -1,0 +1,224 @@
+// The wire contract between the Kefu server, the widget and the inbox.
+// Types only: nothing here exists at run time, so every package may import it with `import type`.
+//
+// HTTP
+//   Every error body is `ErrorBody`; the status follows the code (see server shared/errors.ts).
+//   Agent routes authenticate with the httpOnly `kefu_session` cookie; writes must come from the
+//   server's own origin (Origin header check). Visitor routes authenticate with
+//   `Authorization: Bearer <visitorToken>`.
+//
+// Realtime
+//   Every stored change is an `EventDTO` with a per-account monotonic `seq`. A socket pushes
+//   events live; a client that (re)connects fetches `GET …/events?since=<last seq it applied>`
+//   over HTTP and applies what it missed. Clients apply an event at most once (by seq) and keep
+//   messages keyed by id, ordered by `seq`, so replays and races never show a message twice.
+
+export type Id = string
+/** UTC epoch milliseconds. */
+export type Millis = number
+
+export type Locale = 'en' | 'zh-CN' | 'zh-TW'
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown }
+}
+
+// ---------- domain DTOs ----------
+
+export type AgentRole = 'admin' | 'supervisor' | 'agent'
+export type Availability = 'online' | 'away' | 'offline'
+
+export interface AgentDTO {
+  id: Id
+  email: string
+  name: string
+  role: AgentRole
+  availability: Availability
+}
+
+export interface AccountDTO {
+  id: Id
+  name: string
+  timezone: string
+}
+
+export type InboxKind = 'widget' | 'email'
+
+export interface InboxDTO {
+  id: Id
+  kind: InboxKind
+  name: string
+  /** Widget inboxes: the public token used in the embed snippet (`data-inbox`). */
+  publicToken: string | null
+  settings: WidgetSettings
+}
+
+export interface WidgetSettings {
+  greeting?: string
+  color?: string
+  position?: 'left' | 'right'
+  launcherText?: string
+  /** Default locale; visitors' browsers decide when absent. */
+  locale?: Locale
+  /** Origins allowed to embed the widget; empty or absent means any. */
+  allowedOrigins?: string[]
+}
+
+export interface ContactDTO {
+  id: Id
+  name: string | null
+  email: string | null
+}
+
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved'
+export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent'
+
+export interface ConversationDTO {
+  id: Id
+  inboxId: Id
+  status: ConversationStatus
+  priority: Priority
+  assigneeId: Id | null
+  teamId: Id | null
+  subject: string | null
+  contact: ContactDTO
+  createdAt: Millis
+  lastActivityAt: Millis
+  firstResponseAt: Millis | null
+  resolvedAt: Millis | null
+  /** Preview of the last visible (non-note, non-activity) message. */
+  lastMessage: { text: string; direction: MessageDirection; createdAt: Millis } | null
+}
+
+/** Agent view only: how many customer messages the signed-in agent has not read. */
+export interface AgentConversationDTO extends ConversationDTO {
+  unreadCount: number
+}
+
+/** incoming = from the customer; outgoing = an agent's reply; note = internal, agents only; activity = system line. */
+export type MessageDirection = 'incoming' | 'outgoing' | 'note' | 'activity'
+
+export interface MessageAuthor {
+  type: 'contact' | 'agent' | 'system'
+  id: Id | null
+  name: string | null
+}
+
+export interface MessageDTO {
+  id: Id
+  conversationId: Id
+  direction: MessageDirection
+  author: MessageAuthor
+  text: string
+  /** Sender-chosen id; resending the same clientId returns the stored message instead of a copy. */
+  clientId: string | null
+  createdAt: Millis
+  /** The event sequence at which this message was stored; order timelines by it. */
+  seq: number
+}
+
+// ---------- events ----------
+
+export type EventDTO =
+  | { seq: number; type: 'message.created'; conversationId: Id; inboxId: Id; at: Millis; message: MessageDTO }
+  | {
+      seq: number
+      type: 'conversation.created' | 'conversation.updated'
+      conversationId: Id
+      inboxId: Id
+      at: Millis
+      conversation: ConversationDTO
+    }
+
+export interface EventsPage {
+  events: EventDTO[]
+  /** The newest seq the caller may now consider applied (≥ the last event's seq). */
+  seq: number
+  /** True when more events remain after this page; ask again with since = seq. */
+  more: boolean
+}
+
+// ---------- agent HTTP API (cookie) ----------
+//
+// GET  /api/setup                      → { needsSetup: boolean }
+// POST /api/setup                      { token, accountName, name, email, password } → MeResponse (signs in)
+// POST /api/auth/login                 { email, password } → MeResponse
+// POST /api/auth/logout                → 204
+// GET  /api/auth/me                    → MeResponse
+// POST /api/auth/password              { currentPassword, newPassword } → 204 (other sessions revoked)
+// PUT  /api/auth/availability          { availability } → AgentDTO
+// GET  /api/agents                     → { agents: AgentDTO[] }
+// POST /api/agents (admin)             { email, name, role, password } → AgentDTO
+// GET  /api/inboxes                    → { inboxes: InboxDTO[] }   (only the caller's inboxes)
+// POST /api/inboxes (admin)            { kind: 'widget', name, settings? } → InboxDTO
+// PUT  /api/inboxes/:id/members (admin){ agentIds: Id[] } → 204
+// GET  /api/conversations?view=mine|unassigned|all&status=open|resolved&inboxId=
+//                                      → { conversations: AgentConversationDTO[] } newest activity first
+// GET  /api/conversations/:id          → { conversation: AgentConversationDTO, messages: MessageDTO[] }
+// POST /api/conversations/:id/messages { clientId, text, private?: boolean } → MessageDTO
+//                                      (private: true makes an internal note)
+// POST /api/conversations/:id/assign   { assigneeId: Id | null } → AgentConversationDTO
+// POST /api/conversations/:id/status   { status: 'open' | 'resolved' | 'pending' } → AgentConversationDTO
+// POST /api/conversations/:id/read     → 204 (marks everything read for the caller)
+// GET  /api/events?since=N             → EventsPage (only events of the caller's inboxes)
+// WS   /api/agent/ws                   cookie-authenticated; frames below
+
+export interface MeResponse {
+  agent: AgentDTO
+  account: AccountDTO
+}
+
+export type AgentClientFrame =
+  | { type: 'typing'; conversationId: Id; typing: boolean }
+  | { type: 'viewing'; conversationId: Id | null }
+  | { type: 'ping' }
+
+export type AgentServerFrame =
+  | { type: 'ready'; seq: number }
+  | { type: 'event'; event: EventDTO }
+  | { type: 'typing'; conversationId: Id; actor: 'contact' | 'agent'; agentId: Id | null; typing: boolean }
+  | { type: 'pong' }
+  | { type: 'error'; code: string; message: string }
+
+// ---------- visitor (widget) API (bearer visitor token) ----------
+//
+// GET  /widget.js                      the loader (one tag: <script src=… data-inbox=TOKEN async>)
+// GET  /widget/frame?inbox=TOKEN       the iframe page running the widget app
+// GET  /api/widget/config?inbox=TOKEN  → WidgetConfig
+// POST /api/widget/session             { inbox: TOKEN, visitorToken?: string } → WidgetSession
+//                                      (an unknown or missing visitorToken gets a new visitor)
+// GET  /api/widget/messages            → { conversation: ConversationDTO | null, messages: MessageDTO[] }
+// POST /api/widget/messages            { clientId, text } → MessageDTO (first message opens the conversation)
+// GET  /api/widget/events?since=N      → EventsPage (only this visitor's conversations, never notes)
+// WS   /api/widget/ws                  first frame must be { type: 'auth', visitorToken }
+
+export interface WidgetConfig {
+  inbox: { name: string; greeting: string | null; color: string; position: 'left' | 'right'; launcherText: string | null; locale: Locale | null }
+  agentsOnline: boolean
+}
+
+export interface WidgetSession {
+  visitorToken: string
+  visitorId: Id
+  conversation: ConversationDTO | null
+  messages: MessageDTO[]
+  /** Apply events after this seq. */
+  seq: number
+}
+
+export type VisitorClientFrame =
+  | { type: 'auth'; visitorToken: string }
+  | { type: 'message'; clientId: string; text: string }
+  | { type: 'typing'; typing: boolean }
+  | { type: 'ping' }
+
+export type VisitorServerFrame =
+  | { type: 'ready'; seq: number }
+  | { type: 'event'; event: EventDTO }
+  | { type: 'ack'; clientId: string; message: MessageDTO }
+  | { type: 'typing'; typing: boolean; agentName: string | null }
+  | { type: 'pong' }
+  | { type: 'error'; code: string; message: string; clientId?: string }
+
+/** Longest message text accepted from anyone, in characters. */
+export type MaxMessageLength = 10_000
