@@ -115,7 +115,14 @@ export interface MessageDTO {
   createdAt: Millis
   /** The event sequence at which this message was stored; order timelines by it. */
   seq: number
+  /** Activity lines only: what happened, so clients can show it in their own language. */
+  activity?: ActivityDTO
 }
+
+export type ActivityDTO =
+  | { kind: 'assigned'; actorName: string | null; assigneeName: string }
+  | { kind: 'unassigned'; actorName: string | null }
+  | { kind: 'resolved' | 'reopened'; actorName: string | null }
 
 // ---------- events ----------
 

@@ -1,0 +1,107 @@
+import type { CoreDeps } from '../../shared/deps.js'
+import { notFound } from '../../shared/errors.js'
+import { hashToken, newId, newSecretToken } from '../../shared/ids.js'
+import type { Inbox } from '../../db/schema.js'
+
+export interface Visitor {
+  id: string
+  accountId: string
+  inboxId: string
+  contactId: string
+}
+
+/** Seen-at updates are rare writes: once a minute is precise enough for "last seen". */
+const TOUCH_MS = 60_000
+
+export function createVisitorsUsecases({ db, clock }: CoreDeps) {
+  const k = db.kysely
+
+  async function findByToken(token: string) {
+    return k
+      .selectFrom('visitors')
+      .selectAll()
+      .where('token_hash', '=', hashToken(token))
+      .executeTakeFirst()
+  }
+
+  return {
+    /**
+     * Resumes the visitor behind `visitorToken` when it belongs to this inbox, otherwise starts a new
+     * anonymous visitor. The token is a 256-bit secret kept in the widget frame's own storage.
+     */
+    async startSession(input: {
+      inbox: Inbox
+      visitorToken?: string
+    }): Promise<{ visitor: Visitor; visitorToken: string }> {
+      const { inbox } = input
+      if (input.visitorToken) {
+        const row = await findByToken(input.visitorToken)
+        if (row && row.inbox_id === inbox.id) {
+          return { visitor: toVisitor(row), visitorToken: input.visitorToken }
+        }
+      }
+      const now = clock.now()
+      const token = newSecretToken()
+      const visitor: Visitor = {
+        id: newId(),
+        accountId: inbox.account_id,
+        inboxId: inbox.id,
+        contactId: newId(),
+      }
+      await k.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('contacts')
+          .values({
+            id: visitor.contactId,
+            account_id: visitor.accountId,
+            name: null,
+            email: null,
+            phone: null,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute()
+        await tx
+          .insertInto('contact_identities')
+          .values({
+            id: newId(),
+            account_id: visitor.accountId,
+            contact_id: visitor.contactId,
+            kind: 'visitor',
+            value: visitor.id,
+            created_at: now,
+          })
+          .execute()
+        await tx
+          .insertInto('visitors')
+          .values({
+            id: visitor.id,
+            account_id: visitor.accountId,
+            inbox_id: visitor.inboxId,
+            contact_id: visitor.contactId,
+            token_hash: hashToken(token),
+            created_at: now,
+            last_seen_at: now,
+          })
+          .execute()
+      })
+      return { visitor, visitorToken: token }
+    },
+
+    async authenticate(token: string): Promise<Visitor> {
+      const row = await findByToken(token)
+      if (!row) throw notFound('visitor')
+      const now = clock.now()
+      if (now - row.last_seen_at > TOUCH_MS) {
+        await k.updateTable('visitors').set({ last_seen_at: now }).where('id', '=', row.id).execute()
+      }
+      return toVisitor(row)
+    },
+  }
+}
+
+function toVisitor(row: { id: string; account_id: string; inbox_id: string; contact_id: string }): Visitor {
+  return { id: row.id, accountId: row.account_id, inboxId: row.inbox_id, contactId: row.contact_id }
+}
+
+export type VisitorsUsecases = ReturnType<typeof createVisitorsUsecases>

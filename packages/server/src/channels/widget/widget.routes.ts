@@ -1,0 +1,115 @@
+import type { WidgetConfig, WidgetSession } from '@kefu/protocol'
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import { sinceQuery } from '../../conversations/conversations.routes.js'
+import { toConversationDTO, toMessageDTO } from '../../conversations/conversations.dto.js'
+import { parseSettings } from '../../inboxes/inboxes.usecases.js'
+import type { Services } from '../../services.js'
+import { AppError } from '../../shared/errors.js'
+import { clientId, messageText, parse, readJson } from '../../shared/validation.js'
+import type { Visitor } from './visitors.usecases.js'
+
+const inboxToken = z.string().min(8).max(64)
+
+/** Reads the visitor's bearer token; any failure is the same 401, so tokens cannot be probed. */
+export async function authenticateVisitor(s: Services, c: Context): Promise<Visitor> {
+  const header = c.req.header('authorization') ?? ''
+  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
+  if (token) {
+    try {
+      return await s.visitors.authenticate(token)
+    } catch {
+      // fall through to the uniform answer
+    }
+  }
+  throw new AppError('visitor.unauthenticated', 'Start a widget session first.')
+}
+
+export async function visitorConversation(s: Services, visitor: Visitor) {
+  const row = await s.conversations.repo.findLatestForContact(
+    visitor.accountId,
+    visitor.inboxId,
+    visitor.contactId,
+  )
+  if (!row) return { conversation: null, messages: [] }
+  const messages = await s.conversations.repo.listMessages(visitor.accountId, row.id, {
+    includeInternal: false,
+  })
+  return { conversation: toConversationDTO(row), messages: messages.map(toMessageDTO) }
+}
+
+export function widgetRoutes(s: Services) {
+  const app = new Hono()
+
+  const inboxFor = async (token: string) => {
+    const inbox = await s.inboxes.findByPublicToken(token)
+    if (!inbox || inbox.kind !== 'widget') throw new AppError('inbox.not_found', 'Unknown inbox token.')
+    return inbox
+  }
+
+  app.get('/widget/config', async (c) => {
+    const { inbox: token } = parse(z.strictObject({ inbox: inboxToken }), c.req.query())
+    const inbox = await inboxFor(token)
+    const settings = parseSettings(inbox.settings)
+    const config: WidgetConfig = {
+      inbox: {
+        name: inbox.name,
+        greeting: settings.greeting ?? null,
+        color: settings.color ?? '#1f6feb',
+        position: settings.position ?? 'right',
+        launcherText: settings.launcherText ?? null,
+        locale: settings.locale ?? null,
+      },
+      agentsOnline: s.hub.agentsOnline(inbox.account_id, inbox.id),
+    }
+    return c.json(config)
+  })
+
+  app.post('/widget/session', async (c) => {
+    const body = await readJson(
+      c,
+      z.strictObject({ inbox: inboxToken, visitorToken: z.string().max(128).optional() }),
+    )
+    const inbox = await inboxFor(body.inbox)
+    const { visitor, visitorToken } = await s.visitors.startSession({
+      inbox,
+      visitorToken: body.visitorToken,
+    })
+    // Read the head first: anything committed after it is replayed by events?since=seq.
+    const seq = await s.conversations.currentSeq(visitor.accountId)
+    const current = await visitorConversation(s, visitor)
+    const session: WidgetSession = { visitorToken, visitorId: visitor.id, seq, ...current }
+    return c.json(session)
+  })
+
+  app.get('/widget/messages', async (c) => {
+    const visitor = await authenticateVisitor(s, c)
+    return c.json(await visitorConversation(s, visitor))
+  })
+
+  app.post('/widget/messages', async (c) => {
+    const visitor = await authenticateVisitor(s, c)
+    const body = await readJson(c, z.strictObject({ clientId, text: messageText }))
+    const { message, duplicate } = await s.conversations.receiveMessage({
+      accountId: visitor.accountId,
+      inboxId: visitor.inboxId,
+      contactId: visitor.contactId,
+      ...body,
+    })
+    return c.json(message, duplicate ? 200 : 201)
+  })
+
+  app.get('/widget/events', async (c) => {
+    const visitor = await authenticateVisitor(s, c)
+    const { since } = parse(sinceQuery, c.req.query())
+    return c.json(
+      await s.conversations.eventsForContact({
+        accountId: visitor.accountId,
+        contactId: visitor.contactId,
+        since,
+      }),
+    )
+  })
+
+  return app
+}

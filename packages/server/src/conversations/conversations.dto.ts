@@ -1,0 +1,48 @@
+import type { ActivityDTO, ConversationDTO, MessageDTO, MessageDirection } from '@kefu/protocol'
+import type { Conversation, Message } from '../db/schema.js'
+
+export type ConversationRow = Conversation & { contact_name: string | null; contact_email: string | null }
+export type MessageRow = Message & { author_name: string | null }
+
+export function toConversationDTO(row: ConversationRow): ConversationDTO {
+  return {
+    id: row.id,
+    inboxId: row.inbox_id,
+    status: row.status,
+    priority: row.priority,
+    assigneeId: row.assignee_id,
+    teamId: row.team_id,
+    subject: row.subject,
+    contact: { id: row.contact_id, name: row.contact_name, email: row.contact_email },
+    createdAt: row.created_at,
+    lastActivityAt: row.last_activity_at,
+    firstResponseAt: row.first_response_at,
+    resolvedAt: row.resolved_at,
+    lastMessage:
+      row.last_message_text !== null && row.last_message_at !== null
+        ? {
+            text: row.last_message_text,
+            direction: (row.last_message_direction ?? 'incoming') as MessageDirection,
+            createdAt: row.last_message_at,
+          }
+        : null,
+  }
+}
+
+export function toMessageDTO(row: MessageRow): MessageDTO {
+  const dto: MessageDTO = {
+    id: row.id,
+    conversationId: row.conversation_id,
+    direction: row.direction,
+    author: { type: row.author_type, id: row.author_id, name: row.author_name },
+    text: row.text,
+    clientId: row.client_id,
+    createdAt: row.created_at,
+    seq: row.seq,
+  }
+  if (row.meta) dto.activity = JSON.parse(row.meta) as ActivityDTO
+  return dto
+}
+
+/** What a list row previews: the first line of the last visible message, kept short. */
+export const previewOf = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 140)

@@ -1,0 +1,68 @@
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import { requireAgent } from '../agents/auth.routes.js'
+import type { Services } from '../services.js'
+import type { AppEnv } from '../shared/http.js'
+import { clientId, messageText, parse, readJson } from '../shared/validation.js'
+
+const listQuery = z.strictObject({
+  view: z.enum(['mine', 'unassigned', 'all']).default('all'),
+  status: z.enum(['open', 'resolved']).default('open'),
+  inboxId: z.string().max(64).optional(),
+})
+
+export const sinceQuery = z.strictObject({ since: z.coerce.number().int().min(0).default(0) })
+
+export function conversationsRoutes(s: Services) {
+  const app = new Hono<AppEnv>()
+  const auth = requireAgent(s)
+  const who = (c: Context<AppEnv>) => ({ principal: c.get('principal'), scope: c.get('scope') })
+
+  app.get('/conversations', auth, async (c) => {
+    const q = parse(listQuery, c.req.query())
+    return c.json({ conversations: await s.conversations.list({ ...who(c), ...q }) })
+  })
+
+  app.get('/conversations/:id', auth, async (c) => {
+    return c.json(await s.conversations.get({ ...who(c), conversationId: c.req.param('id') }))
+  })
+
+  app.post('/conversations/:id/messages', auth, async (c) => {
+    const body = await readJson(
+      c,
+      z.strictObject({ clientId, text: messageText, private: z.boolean().default(false) }),
+    )
+    const message = await s.conversations.replyAsAgent({
+      ...who(c),
+      conversationId: c.req.param('id'),
+      ...body,
+    })
+    return c.json(message, 201)
+  })
+
+  app.post('/conversations/:id/assign', auth, async (c) => {
+    const body = await readJson(c, z.strictObject({ assigneeId: z.string().max(64).nullable() }))
+    return c.json(
+      await s.conversations.assign({ ...who(c), conversationId: c.req.param('id'), ...body }),
+    )
+  })
+
+  app.post('/conversations/:id/status', auth, async (c) => {
+    const body = await readJson(c, z.strictObject({ status: z.enum(['open', 'pending', 'resolved']) }))
+    return c.json(
+      await s.conversations.setStatus({ ...who(c), conversationId: c.req.param('id'), ...body }),
+    )
+  })
+
+  app.post('/conversations/:id/read', auth, async (c) => {
+    await s.conversations.markRead({ ...who(c), conversationId: c.req.param('id') })
+    return c.body(null, 204)
+  })
+
+  app.get('/events', auth, async (c) => {
+    const { since } = parse(sinceQuery, c.req.query())
+    return c.json(await s.conversations.eventsForAgent({ ...who(c), since }))
+  })
+
+  return app
+}

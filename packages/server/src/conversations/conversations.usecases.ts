@@ -1,0 +1,481 @@
+import type { ActivityDTO, AgentConversationDTO, ConversationDTO, EventsPage, MessageDTO } from '@kefu/protocol'
+import type { SelectQueryBuilder, Transaction } from 'kysely'
+import { canSeeInbox, type InboxScope, type Principal } from '../agents/access.js'
+import type { ConversationStatusValue, Database, MessageDirectionValue } from '../db/schema.js'
+import { type Audience, nextSeq, recordEvent, type StoredEvent } from '../events.js'
+import type { CoreDeps } from '../shared/deps.js'
+import { AppError, notFound } from '../shared/errors.js'
+import { newId } from '../shared/ids.js'
+import {
+  type ConversationRow,
+  previewOf,
+  toConversationDTO,
+  toMessageDTO,
+} from './conversations.dto.js'
+import { createConversationsRepository } from './conversations.repository.js'
+
+type Tx = Transaction<Database>
+type Emit = (event: StoredEvent) => void
+
+const EVENTS_PAGE = 500
+
+export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
+  const k = db.kysely
+  const repo = createConversationsRepository(k)
+
+  /** Runs a writing transaction; the events it records reach subscribers only after commit. */
+  async function write<T>(fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
+    const events: StoredEvent[] = []
+    const result = await k.transaction().execute((tx) => fn(tx, (e) => events.push(e)))
+    bus.publish(events)
+    return result
+  }
+
+  async function appendMessage(
+    tx: Tx,
+    emit: Emit,
+    input: {
+      conversation: ConversationRow
+      direction: MessageDirectionValue
+      author: { type: 'contact' | 'agent' | 'system'; id: string | null; name: string | null }
+      text: string
+      clientId?: string | null
+      externalId?: string | null
+      activity?: ActivityDTO
+    },
+  ): Promise<MessageDTO> {
+    const { conversation: c } = input
+    const now = clock.now()
+    const seq = await nextSeq(tx, c.account_id)
+    const id = newId()
+    await tx
+      .insertInto('messages')
+      .values({
+        id,
+        account_id: c.account_id,
+        inbox_id: c.inbox_id,
+        conversation_id: c.id,
+        direction: input.direction,
+        author_type: input.author.type,
+        author_id: input.author.id,
+        text: input.text,
+        html: null,
+        meta: input.activity ? JSON.stringify(input.activity) : null,
+        external_id: input.externalId ?? null,
+        client_id: input.clientId ?? null,
+        seq,
+        created_at: now,
+      })
+      .execute()
+    const visible = input.direction === 'incoming' || input.direction === 'outgoing'
+    await tx
+      .updateTable('conversations')
+      .set({
+        updated_at: now,
+        last_activity_at: now,
+        ...(visible
+          ? {
+              last_message_text: previewOf(input.text),
+              last_message_direction: input.direction,
+              last_message_at: now,
+            }
+          : {}),
+      })
+      .where('id', '=', c.id)
+      .execute()
+    const message = toMessageDTO({
+      id,
+      account_id: c.account_id,
+      inbox_id: c.inbox_id,
+      conversation_id: c.id,
+      direction: input.direction,
+      author_type: input.author.type,
+      author_id: input.author.id,
+      author_name: input.author.name,
+      text: input.text,
+      html: null,
+      meta: input.activity ? JSON.stringify(input.activity) : null,
+      external_id: input.externalId ?? null,
+      client_id: input.clientId ?? null,
+      seq,
+      created_at: now,
+    })
+    emit(
+      await recordEvent(tx, {
+        accountId: c.account_id,
+        inboxId: c.inbox_id,
+        conversationId: c.id,
+        contactId: c.contact_id,
+        // Notes and activity lines are the team's business; only real messages reach the customer.
+        audience: visible ? 'public' : 'agents',
+        event: { seq, type: 'message.created', conversationId: c.id, inboxId: c.inbox_id, at: now, message },
+      }),
+    )
+    return message
+  }
+
+  async function emitConversation(
+    tx: Tx,
+    emit: Emit,
+    type: 'conversation.created' | 'conversation.updated',
+    accountId: string,
+    conversationId: string,
+    audience: Audience = 'agents',
+  ): Promise<ConversationDTO> {
+    const row = await repo.findConversation(accountId, conversationId, tx)
+    if (!row) throw notFound('conversation')
+    const seq = await nextSeq(tx, accountId)
+    const conversation = toConversationDTO(row)
+    emit(
+      await recordEvent(tx, {
+        accountId,
+        inboxId: row.inbox_id,
+        conversationId,
+        contactId: row.contact_id,
+        audience,
+        event: { seq, type, conversationId, inboxId: row.inbox_id, at: clock.now(), conversation },
+      }),
+    )
+    return conversation
+  }
+
+  /** Loads a conversation the principal may see, or throws not-found (never "forbidden": no probing). */
+  async function getVisible(principal: Principal, scope: InboxScope, id: string, q = k) {
+    const row = await repo.findConversation(principal.accountId, id, q)
+    if (!row || !canSeeInbox(scope, row.inbox_id)) throw notFound('conversation')
+    return row
+  }
+
+  async function withUnread(principal: Principal, dto: ConversationDTO): Promise<AgentConversationDTO> {
+    return { ...dto, unreadCount: await repo.unreadCount(dto.id, principal.id) }
+  }
+
+  /** A resend with a client id the sender already used answers with the stored message. */
+  async function existingByClientId(authorId: string, clientId: string | undefined | null) {
+    if (!clientId) return undefined
+    const row = await repo.findMessageByClientId(authorId, clientId)
+    return row ? toMessageDTO(row) : undefined
+  }
+
+  /** Unique violations from a concurrent duplicate are resolved by reading the winner's row. */
+  async function retryAsDuplicate<T>(
+    attempt: () => Promise<T>,
+    fallback: () => Promise<T | undefined>,
+  ): Promise<T> {
+    try {
+      return await attempt()
+    } catch (err) {
+      const existing = await fallback()
+      if (existing) return existing
+      throw err
+    }
+  }
+
+  return {
+    repo,
+
+    /**
+     * The one road every channel takes for a customer's message: finds or opens the conversation,
+     * stores the message and emits events, in one transaction. Repeating it with the same
+     * clientId (or externalId) stores nothing new.
+     */
+    async receiveMessage(input: {
+      accountId: string
+      inboxId: string
+      contactId: string
+      text: string
+      clientId?: string
+      externalId?: string
+    }): Promise<{ message: MessageDTO; conversationId: string; duplicate: boolean }> {
+      const dup = await existingByClientId(input.contactId, input.clientId)
+      if (dup) return { message: dup, conversationId: dup.conversationId, duplicate: true }
+
+      const attempt = () =>
+        write(async (tx, emit) => {
+          const contact = await tx
+            .selectFrom('contacts')
+            .select(['id', 'name'])
+            .where('account_id', '=', input.accountId)
+            .where('id', '=', input.contactId)
+            .executeTakeFirstOrThrow()
+          let conversation = await repo.findLatestForContact(
+            input.accountId,
+            input.inboxId,
+            input.contactId,
+            tx,
+          )
+          const now = clock.now()
+          let created = false
+          let reopened = false
+          if (!conversation) {
+            const id = newId()
+            await tx
+              .insertInto('conversations')
+              .values({
+                id,
+                account_id: input.accountId,
+                inbox_id: input.inboxId,
+                contact_id: input.contactId,
+                status: 'open',
+                priority: 'none',
+                assignee_id: null,
+                team_id: null,
+                subject: null,
+                created_at: now,
+                updated_at: now,
+                last_activity_at: now,
+                first_response_at: null,
+                resolved_at: null,
+                snoozed_until: null,
+                last_message_text: null,
+                last_message_direction: null,
+                last_message_at: null,
+              })
+              .execute()
+            conversation = await repo.findConversation(input.accountId, id, tx)
+            created = true
+          } else if (conversation.status === 'resolved') {
+            // A customer writing again into a resolved chat reopens it rather than talking to nobody.
+            await tx
+              .updateTable('conversations')
+              .set({ status: 'open', resolved_at: null, updated_at: now })
+              .where('id', '=', conversation.id)
+              .execute()
+            reopened = true
+          }
+          if (!conversation) throw new Error('conversation vanished inside its transaction')
+          if (created) {
+            await emitConversation(tx, emit, 'conversation.created', input.accountId, conversation.id)
+          }
+          const message = await appendMessage(tx, emit, {
+            conversation,
+            direction: 'incoming',
+            author: { type: 'contact', id: contact.id, name: contact.name },
+            text: input.text,
+            clientId: input.clientId ?? null,
+            externalId: input.externalId ?? null,
+          })
+          if (reopened) {
+            await emitConversation(tx, emit, 'conversation.updated', input.accountId, conversation.id)
+          }
+          return { message, conversationId: conversation.id, duplicate: false }
+        })
+
+      return retryAsDuplicate(attempt, async () => {
+        const again = await existingByClientId(input.contactId, input.clientId)
+        return again && { message: again, conversationId: again.conversationId, duplicate: true }
+      })
+    },
+
+    /** An agent's reply (goes to the customer) or internal note (never does). */
+    async replyAsAgent(input: {
+      principal: Principal
+      scope: InboxScope
+      conversationId: string
+      text: string
+      clientId: string
+      private: boolean
+    }): Promise<MessageDTO> {
+      const { principal } = input
+      await getVisible(principal, input.scope, input.conversationId)
+      const dup = await existingByClientId(principal.id, input.clientId)
+      if (dup) {
+        if (dup.conversationId !== input.conversationId) {
+          throw new AppError('message.client_id_conflict', 'That clientId was used for another message.')
+        }
+        return dup
+      }
+      const attempt = () =>
+        write(async (tx, emit) => {
+          const conversation = await getVisible(principal, input.scope, input.conversationId, tx)
+          const message = await appendMessage(tx, emit, {
+            conversation,
+            direction: input.private ? 'note' : 'outgoing',
+            author: { type: 'agent', id: principal.id, name: principal.name },
+            text: input.text,
+            clientId: input.clientId,
+          })
+          if (!input.private && conversation.first_response_at === null) {
+            await tx
+              .updateTable('conversations')
+              .set({ first_response_at: message.createdAt })
+              .where('id', '=', conversation.id)
+              .execute()
+            await emitConversation(tx, emit, 'conversation.updated', principal.accountId, conversation.id)
+          }
+          return message
+        })
+      return retryAsDuplicate(attempt, () => existingByClientId(principal.id, input.clientId))
+    },
+
+    async assign(input: {
+      principal: Principal
+      scope: InboxScope
+      conversationId: string
+      assigneeId: string | null
+    }): Promise<AgentConversationDTO> {
+      const { principal } = input
+      let assigneeName: string | null = null
+      if (input.assigneeId) {
+        const assignee = await k
+          .selectFrom('agents')
+          .leftJoin('inbox_members', (j) => j.onRef('inbox_members.agent_id', '=', 'agents.id'))
+          .select(['agents.id', 'agents.name', 'agents.role', 'inbox_members.inbox_id'])
+          .where('agents.account_id', '=', principal.accountId)
+          .where('agents.id', '=', input.assigneeId)
+          .execute()
+        const conversation = await getVisible(principal, input.scope, input.conversationId)
+        const first = assignee[0]
+        if (!first) throw notFound('agent')
+        const canSee =
+          first.role !== 'agent' || assignee.some((a) => a.inbox_id === conversation.inbox_id)
+        if (!canSee) {
+          throw new AppError('conversation.assignee_invalid', 'That agent is not a member of this inbox.')
+        }
+        assigneeName = first.name
+      }
+      const dto = await write(async (tx, emit) => {
+        const conversation = await getVisible(principal, input.scope, input.conversationId, tx)
+        if (conversation.assignee_id === input.assigneeId) return toConversationDTO(conversation)
+        await tx
+          .updateTable('conversations')
+          .set({ assignee_id: input.assigneeId, updated_at: clock.now() })
+          .where('id', '=', conversation.id)
+          .execute()
+        const activity: ActivityDTO = assigneeName
+          ? { kind: 'assigned', actorName: principal.name, assigneeName }
+          : { kind: 'unassigned', actorName: principal.name }
+        await appendMessage(tx, emit, {
+          conversation,
+          direction: 'activity',
+          author: { type: 'system', id: null, name: null },
+          text: assigneeName
+            ? `${principal.name} assigned the conversation to ${assigneeName}`
+            : `${principal.name} unassigned the conversation`,
+          activity,
+        })
+        return emitConversation(tx, emit, 'conversation.updated', principal.accountId, conversation.id)
+      })
+      return withUnread(principal, dto)
+    },
+
+    async setStatus(input: {
+      principal: Principal
+      scope: InboxScope
+      conversationId: string
+      status: Exclude<ConversationStatusValue, 'snoozed'>
+    }): Promise<AgentConversationDTO> {
+      const { principal } = input
+      const dto = await write(async (tx, emit) => {
+        const conversation = await getVisible(principal, input.scope, input.conversationId, tx)
+        if (conversation.status === input.status) return toConversationDTO(conversation)
+        const now = clock.now()
+        await tx
+          .updateTable('conversations')
+          .set({
+            status: input.status,
+            resolved_at: input.status === 'resolved' ? now : null,
+            updated_at: now,
+          })
+          .where('id', '=', conversation.id)
+          .execute()
+        const kind = input.status === 'resolved' ? 'resolved' : 'reopened'
+        if (input.status === 'resolved' || conversation.status === 'resolved') {
+          await appendMessage(tx, emit, {
+            conversation,
+            direction: 'activity',
+            author: { type: 'system', id: null, name: null },
+            text: `${principal.name} ${kind} the conversation`,
+            activity: { kind, actorName: principal.name },
+          })
+        }
+        return emitConversation(tx, emit, 'conversation.updated', principal.accountId, conversation.id)
+      })
+      return withUnread(principal, dto)
+    },
+
+    async markRead(input: { principal: Principal; scope: InboxScope; conversationId: string }) {
+      await getVisible(input.principal, input.scope, input.conversationId)
+      await repo.markRead(input.conversationId, input.principal.id)
+    },
+
+    async list(input: {
+      principal: Principal
+      scope: InboxScope
+      view: 'mine' | 'unassigned' | 'all'
+      status: 'open' | 'resolved'
+      inboxId?: string
+    }): Promise<AgentConversationDTO[]> {
+      const rows = await repo.listConversations({
+        accountId: input.principal.accountId,
+        agentId: input.principal.id,
+        inboxIds: input.scope.all ? 'all' : [...input.scope.inboxIds],
+        view: input.view,
+        status: input.status,
+        inboxId: input.inboxId,
+        limit: 200,
+      })
+      return rows.map((r) => ({ ...toConversationDTO(r), unreadCount: Number(r.unread_count ?? 0) }))
+    },
+
+    async get(input: { principal: Principal; scope: InboxScope; conversationId: string }) {
+      const row = await getVisible(input.principal, input.scope, input.conversationId)
+      const messages = await repo.listMessages(input.principal.accountId, row.id, { includeInternal: true })
+      return {
+        conversation: await withUnread(input.principal, toConversationDTO(row)),
+        messages: messages.map(toMessageDTO),
+      }
+    },
+
+    /** Events after `since` that the principal may see, oldest first. */
+    async eventsForAgent(input: { principal: Principal; scope: InboxScope; since: number }): Promise<EventsPage> {
+      return eventsPage(input.principal.accountId, input.since, (q) => {
+        if (input.scope.all) return q
+        const ids = [...input.scope.inboxIds]
+        return ids.length ? q.where('inbox_id', 'in', ids) : q.where('inbox_id', '=', '\u0000none')
+      })
+    },
+
+    /** Events after `since` about one contact's conversations that the customer may see. */
+    async eventsForContact(input: { accountId: string; contactId: string; since: number }): Promise<EventsPage> {
+      return eventsPage(input.accountId, input.since, (q) =>
+        q.where('contact_id', '=', input.contactId).where('audience', '=', 'public'),
+      )
+    },
+
+    async currentSeq(accountId: string): Promise<number> {
+      const row = await k.selectFrom('accounts').select('event_seq').where('id', '=', accountId).executeTakeFirst()
+      return Number(row?.event_seq ?? 0)
+    },
+  }
+
+  async function eventsPage(
+    accountId: string,
+    since: number,
+    scope: (q: EventsQuery) => EventsQuery,
+  ): Promise<EventsPage> {
+    // Read the counter first: every seq at or below it has committed (seqs are handed out under
+    // the counter's row lock), so "nothing more up to here" is a promise we can keep.
+    const head = await k.selectFrom('accounts').select('event_seq').where('id', '=', accountId).executeTakeFirst()
+    const upTo = Number(head?.event_seq ?? 0)
+    const base = k
+      .selectFrom('events')
+      .select(['seq', 'payload'])
+      .where('account_id', '=', accountId)
+      .where('seq', '>', since)
+      .where('seq', '<=', upTo)
+    const rows = await scope(base).orderBy('seq').limit(EVENTS_PAGE + 1).execute()
+    const more = rows.length > EVENTS_PAGE
+    const page = rows.slice(0, EVENTS_PAGE)
+    const last = page.at(-1)
+    return {
+      events: page.map((r) => JSON.parse(r.payload)),
+      seq: more && last ? Number(last.seq) : Math.max(since, upTo),
+      more,
+    }
+  }
+}
+
+type EventsQuery = SelectQueryBuilder<Database, 'events', { seq: number; payload: string }>
+
+export type ConversationsUsecases = ReturnType<typeof createConversationsUsecases>

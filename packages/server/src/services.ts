@@ -1,0 +1,52 @@
+import { createAccountsUsecases } from './accounts/accounts.usecases.js'
+import { createAgentsUsecases } from './agents/agents.usecases.js'
+import { createVisitorsUsecases } from './channels/widget/visitors.usecases.js'
+import type { Config } from './config.js'
+import { createConversationsUsecases } from './conversations/conversations.usecases.js'
+import type { Db } from './db/dialects.js'
+import { EventBus } from './events.js'
+import { createInboxesUsecases } from './inboxes/inboxes.usecases.js'
+import { Hub } from './realtime/hub.js'
+import { type Clock, systemClock } from './shared/clock.js'
+import type { CoreDeps } from './shared/deps.js'
+import type { Logger } from './shared/logger.js'
+
+/** Builds every module once. main.ts and the tests both start here, so they run the same wiring. */
+export function createServices(input: {
+  config: Config
+  db: Db
+  logger: Logger
+  clock?: Clock
+  /** The one-time token that allows first-run set-up; null once an admin exists. */
+  setupToken?: string | null
+}) {
+  const core: CoreDeps = {
+    db: input.db,
+    bus: new EventBus(),
+    clock: input.clock ?? systemClock,
+    logger: input.logger,
+  }
+  const agents = createAgentsUsecases(core)
+  const inboxes = createInboxesUsecases(core)
+  const accounts = createAccountsUsecases({ ...core, agents, inboxes })
+  const conversations = createConversationsUsecases(core)
+  const visitors = createVisitorsUsecases(core)
+  const hub = new Hub({ logger: input.logger, conversations })
+
+  // Every subscription to stored events is listed here, and only here.
+  core.bus.subscribe((event) => hub.deliver(event))
+
+  return {
+    ...core,
+    config: input.config,
+    setup: { token: input.setupToken ?? null },
+    agents,
+    inboxes,
+    accounts,
+    conversations,
+    visitors,
+    hub,
+  }
+}
+
+export type Services = ReturnType<typeof createServices>
