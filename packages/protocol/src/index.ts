@@ -127,7 +127,14 @@ export type ActivityDTO =
 // ---------- events ----------
 
 export type EventDTO =
-  | { seq: number; type: 'message.created'; conversationId: Id; inboxId: Id; at: Millis; message: MessageDTO }
+  | {
+      seq: number
+      type: 'message.created'
+      conversationId: Id
+      inboxId: Id
+      at: Millis
+      message: MessageDTO
+    }
   | {
       seq: number
       type: 'conversation.created' | 'conversation.updated'
@@ -183,7 +190,13 @@ export type AgentClientFrame =
 export type AgentServerFrame =
   | { type: 'ready'; seq: number }
   | { type: 'event'; event: EventDTO }
-  | { type: 'typing'; conversationId: Id; actor: 'contact' | 'agent'; agentId: Id | null; typing: boolean }
+  | {
+      type: 'typing'
+      conversationId: Id
+      actor: 'contact' | 'agent'
+      agentId: Id | null
+      typing: boolean
+    }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string }
 
@@ -200,7 +213,14 @@ export type AgentServerFrame =
 // WS   /api/widget/ws                  first frame must be { type: 'auth', visitorToken }
 
 export interface WidgetConfig {
-  inbox: { name: string; greeting: string | null; color: string; position: 'left' | 'right'; launcherText: string | null; locale: Locale | null }
+  inbox: {
+    name: string
+    greeting: string | null
+    color: string
+    position: 'left' | 'right'
+    launcherText: string | null
+    locale: Locale | null
+  }
   agentsOnline: boolean
 }
 

@@ -39,14 +39,23 @@ export function createApp(s: Services, assets = defaultAssets) {
     }
     // Paths only, never query strings: tokens must not reach the log.
     s.logger.debug(
-      { requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      {
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
       'request',
     )
   })
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
-      return c.json({ error: { code: err.code, message: err.message, details: err.details } }, err.status as 400)
+      return c.json(
+        { error: { code: err.code, message: err.message, details: err.details } },
+        err.status as 400,
+      )
     }
     if (err instanceof HTTPException && err.status < 500) {
       return c.json({ error: { code: 'request.invalid', message: err.message } }, err.status)
@@ -54,13 +63,20 @@ export function createApp(s: Services, assets = defaultAssets) {
     const requestId = c.get('requestId')
     s.logger.error({ err, requestId, path: c.req.path }, 'unhandled error')
     return c.json(
-      { error: { code: 'internal.error', message: `Something went wrong (request ${requestId}).` } },
+      {
+        error: { code: 'internal.error', message: `Something went wrong (request ${requestId}).` },
+      },
       500,
     )
   })
 
   app.notFound((c) =>
-    c.json({ error: { code: 'route.not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404),
+    c.json(
+      {
+        error: { code: 'route.not_found', message: `No route for ${c.req.method} ${c.req.path}.` },
+      },
+      404,
+    ),
   )
 
   app.get('/healthz', (c) => c.json({ ok: true }))
@@ -69,7 +85,10 @@ export function createApp(s: Services, assets = defaultAssets) {
       await s.db.kysely.selectFrom('accounts').select('id').limit(1).execute()
       return c.json({ ok: true })
     } catch {
-      return c.json({ error: { code: 'db.unavailable', message: 'The database does not answer.' } }, 503)
+      return c.json(
+        { error: { code: 'db.unavailable', message: 'The database does not answer.' } },
+        503,
+      )
     }
   })
 
@@ -79,7 +98,10 @@ export function createApp(s: Services, assets = defaultAssets) {
     bodyLimit({
       maxSize: MAX_BODY,
       onError: () => {
-        throw new AppError('request.too_large', `Request bodies are limited to ${MAX_BODY / 1024} KiB.`)
+        throw new AppError(
+          'request.too_large',
+          `Request bodies are limited to ${MAX_BODY / 1024} KiB.`,
+        )
       },
     }),
   )
@@ -119,17 +141,18 @@ function mountWidget(app: Hono<AppEnv>, s: Services, dir: string) {
     return c.body(readFileSync(file))
   })
 
-  app.use(
-    '/widget/assets/*',
-    serveStatic({
-      root: dir,
-      rewriteRequestPath: (p) => p.replace(/^\/widget/, ''),
-      onFound: (_path, c) => {
-        c.header('cache-control', 'public, max-age=31536000, immutable')
-        c.header('cross-origin-resource-policy', 'cross-origin')
-      },
-    }),
-  )
+  if (existsSync(dir))
+    app.use(
+      '/widget/assets/*',
+      serveStatic({
+        root: dir,
+        rewriteRequestPath: (p) => p.replace(/^\/widget/, ''),
+        onFound: (_path, c) => {
+          c.header('cache-control', 'public, max-age=31536000, immutable')
+          c.header('cross-origin-resource-policy', 'cross-origin')
+        },
+      }),
+    )
 
   app.get('/demo', async (c) => {
     const inbox = await s.inboxes.firstWidgetInbox()
@@ -147,13 +170,14 @@ function mountInbox(app: Hono<AppEnv>, dir: string) {
     )
     c.header('x-frame-options', 'DENY')
   }
-  app.use(
-    '/assets/*',
-    serveStatic({
-      root: dir,
-      onFound: (_path, c) => c.header('cache-control', 'public, max-age=31536000, immutable'),
-    }),
-  )
+  if (existsSync(dir))
+    app.use(
+      '/assets/*',
+      serveStatic({
+        root: dir,
+        onFound: (_path, c) => c.header('cache-control', 'public, max-age=31536000, immutable'),
+      }),
+    )
   // Every other GET that is not an API call is the single-page app.
   app.get('*', (c) => {
     if (c.req.path.startsWith('/api/')) return c.notFound()
@@ -169,8 +193,7 @@ function missingBuild(c: { text(t: string, s: 503): Response }, what: string) {
   return c.text(`The ${what} is not built. Run "pnpm build" (or "pnpm start").`, 503)
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
 
 /** A stand-in for a customer's website, embedding the widget exactly as they would. */
 export function demoPage(input: { origin: string; token: string | null }): string {

@@ -26,7 +26,9 @@ PUBLIC_URL, KEFU_SECRET, LOG_LEVEL, TRUST_PROXY); see the README for each and it
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -72,7 +74,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'migrate') {
       const applied = await migrateToLatest(db)
-      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Already up to date.\n')
+      process.stdout.write(
+        applied.length ? `Applied: ${applied.join(', ')}\n` : 'Already up to date.\n',
+      )
       return 0
     }
     if (command === 'create-admin') {
@@ -103,7 +107,8 @@ async function main(argv: string[]): Promise<number> {
         password,
       })
       process.stdout.write(`Created admin ${admin.email}.\n`)
-      if (generated) process.stdout.write(`One-time password (change it after signing in): ${password}\n`)
+      if (generated)
+        process.stdout.write(`One-time password (change it after signing in): ${password}\n`)
       return 0
     }
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`)

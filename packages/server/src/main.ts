@@ -31,7 +31,9 @@ export async function startKefu(
 
   const app = createApp(services, options.assets)
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s),
+    )
   })
   const sockets = attachSockets(server as Server, services)
   const address = server.address()

@@ -13,7 +13,11 @@ export function createAccountsUsecases(
 
   return {
     async get(accountId: string): Promise<AccountDTO> {
-      const row = await k.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst()
+      const row = await k
+        .selectFrom('accounts')
+        .selectAll()
+        .where('id', '=', accountId)
+        .executeTakeFirst()
       if (!row) throw notFound('account')
       return { id: row.id, name: row.name, timezone: row.timezone }
     },
@@ -37,16 +41,35 @@ export function createAccountsUsecases(
       if (input.onlyIfEmpty && !(await this.needsSetup())) {
         throw new AppError('setup.conflict', 'Kefu is already set up; sign in instead.')
       }
-      let account = await k.selectFrom('accounts').select('id').orderBy('created_at').limit(1).executeTakeFirst()
+      let account = await k
+        .selectFrom('accounts')
+        .select('id')
+        .orderBy('created_at')
+        .limit(1)
+        .executeTakeFirst()
       if (!account) {
         account = { id: newId() }
         await k
           .insertInto('accounts')
-          .values({ id: account.id, name: input.accountName ?? 'Kefu', timezone: 'UTC', event_seq: 0, created_at: deps.clock.now() })
+          .values({
+            id: account.id,
+            name: input.accountName ?? 'Kefu',
+            timezone: 'UTC',
+            event_seq: 0,
+            created_at: deps.clock.now(),
+          })
           .execute()
       }
-      const admin = await deps.agents.insertAgent({ ...input, accountId: account.id, role: 'admin' })
-      const hasInbox = await k.selectFrom('inboxes').select('id').where('account_id', '=', account.id).executeTakeFirst()
+      const admin = await deps.agents.insertAgent({
+        ...input,
+        accountId: account.id,
+        role: 'admin',
+      })
+      const hasInbox = await k
+        .selectFrom('inboxes')
+        .select('id')
+        .where('account_id', '=', account.id)
+        .executeTakeFirst()
       if (!hasInbox) {
         await deps.inboxes.createWidgetInbox({
           accountId: account.id,

@@ -4,7 +4,11 @@ import type { Agent, AvailabilityValue, Database, Role } from '../db/schema.js'
 export function createAgentsRepository(db: Kysely<Database>) {
   return {
     findByEmail(email: string): Promise<Agent | undefined> {
-      return db.selectFrom('agents').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst()
+      return db
+        .selectFrom('agents')
+        .selectAll()
+        .where('email', '=', email.toLowerCase())
+        .executeTakeFirst()
     },
 
     findById(accountId: string, id: string): Promise<Agent | undefined> {
@@ -17,11 +21,19 @@ export function createAgentsRepository(db: Kysely<Database>) {
     },
 
     list(accountId: string): Promise<Agent[]> {
-      return db.selectFrom('agents').selectAll().where('account_id', '=', accountId).orderBy('name').execute()
+      return db
+        .selectFrom('agents')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .orderBy('name')
+        .execute()
     },
 
     async count(): Promise<number> {
-      const row = await db.selectFrom('agents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()
+      const row = await db
+        .selectFrom('agents')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst()
       return Number(row?.n ?? 0)
     },
 
@@ -51,17 +63,36 @@ export function createAgentsRepository(db: Kysely<Database>) {
     },
 
     async setPasswordHash(id: string, passwordHash: string, now: number): Promise<void> {
-      await db.updateTable('agents').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', id).execute()
+      await db
+        .updateTable('agents')
+        .set({ password_hash: passwordHash, updated_at: now })
+        .where('id', '=', id)
+        .execute()
     },
 
     async setAvailability(id: string, availability: AvailabilityValue, now: number): Promise<void> {
-      await db.updateTable('agents').set({ availability, updated_at: now }).where('id', '=', id).execute()
+      await db
+        .updateTable('agents')
+        .set({ availability, updated_at: now })
+        .where('id', '=', id)
+        .execute()
     },
 
-    async createSession(s: { id: string; agentId: string; now: number; expiresAt: number }): Promise<void> {
+    async createSession(s: {
+      id: string
+      agentId: string
+      now: number
+      expiresAt: number
+    }): Promise<void> {
       await db
         .insertInto('agent_sessions')
-        .values({ id: s.id, agent_id: s.agentId, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt })
+        .values({
+          id: s.id,
+          agent_id: s.agentId,
+          created_at: s.now,
+          last_seen_at: s.now,
+          expires_at: s.expiresAt,
+        })
         .execute()
     },
 
@@ -94,7 +125,11 @@ export function createAgentsRepository(db: Kysely<Database>) {
     },
 
     async inboxIdsOf(agentId: string): Promise<string[]> {
-      const rows = await db.selectFrom('inbox_members').select('inbox_id').where('agent_id', '=', agentId).execute()
+      const rows = await db
+        .selectFrom('inbox_members')
+        .select('inbox_id')
+        .where('agent_id', '=', agentId)
+        .execute()
       return rows.map((r) => r.inbox_id)
     },
   }

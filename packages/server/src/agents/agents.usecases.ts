@@ -21,7 +21,10 @@ export function createAgentsUsecases({ db, clock }: CoreDeps) {
   return {
     repo,
 
-    async signIn(input: { email: string; password: string }): Promise<{ principal: Principal; token: string }> {
+    async signIn(input: {
+      email: string
+      password: string
+    }): Promise<{ principal: Principal; token: string }> {
       const agent = await repo.findByEmail(input.email)
       // Hash even for an unknown email, so the answer takes as long either way.
       const ok = await verifyPassword(input.password, agent?.password_hash ?? (await decoyHash()))
@@ -35,7 +38,12 @@ export function createAgentsUsecases({ db, clock }: CoreDeps) {
     async openSession(agentId: string): Promise<string> {
       const token = newSecretToken()
       const now = clock.now()
-      await repo.createSession({ id: hashToken(token), agentId, now, expiresAt: now + SESSION_TTL_MS })
+      await repo.createSession({
+        id: hashToken(token),
+        agentId,
+        now,
+        expiresAt: now + SESSION_TTL_MS,
+      })
       return token
     },
 
@@ -110,7 +118,10 @@ export function createAgentsUsecases({ db, clock }: CoreDeps) {
       return toPrincipal(agent)
     },
 
-    async setAvailability(principal: Principal, availability: Principal['availability']): Promise<Principal> {
+    async setAvailability(
+      principal: Principal,
+      availability: Principal['availability'],
+    ): Promise<Principal> {
       await repo.setAvailability(principal.id, availability, clock.now())
       return { ...principal, availability }
     },

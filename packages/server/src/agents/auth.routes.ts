@@ -85,7 +85,10 @@ export function authRoutes(s: Services) {
     assertSameOrigin(c, s.config.publicUrl)
     const body = await readJson(c, setupBody)
     if (!s.setup.token || body.token !== s.setup.token) {
-      throw new AppError('setup.forbidden', 'This set-up link is not valid. Use the one Kefu printed.')
+      throw new AppError(
+        'setup.forbidden',
+        'This set-up link is not valid. Use the one Kefu printed.',
+      )
     }
     const admin = await s.accounts.createAdmin({ ...body, onlyIfEmpty: true })
     s.setup.token = null
@@ -104,7 +107,10 @@ export function authRoutes(s: Services) {
     const { principal, token } = await s.agents.signIn(body)
     perAccount.reset(key)
     await startSession(c, token)
-    return c.json({ agent: toAgentDTO(principal), account: await s.accounts.get(principal.accountId) })
+    return c.json({
+      agent: toAgentDTO(principal),
+      account: await s.accounts.get(principal.accountId),
+    })
   })
 
   app.post('/auth/logout', async (c) => {
@@ -129,12 +135,19 @@ export function authRoutes(s: Services) {
       c,
       z.strictObject({ currentPassword: z.string().max(200), newPassword: passwordSchema }),
     )
-    await s.agents.changePassword({ principal: c.get('principal'), sessionId: c.get('sessionId'), ...body })
+    await s.agents.changePassword({
+      principal: c.get('principal'),
+      sessionId: c.get('sessionId'),
+      ...body,
+    })
     return c.body(null, 204)
   })
 
   app.put('/auth/availability', auth, async (c) => {
-    const body = await readJson(c, z.strictObject({ availability: z.enum(['online', 'away', 'offline']) }))
+    const body = await readJson(
+      c,
+      z.strictObject({ availability: z.enum(['online', 'away', 'offline']) }),
+    )
     const updated = await s.agents.setAvailability(c.get('principal'), body.availability)
     s.hub.updatePrincipal(updated)
     return c.json(toAgentDTO(updated))

@@ -1,7 +1,10 @@
-import type { ActivityDTO, ConversationDTO, MessageDTO, MessageDirection } from '@kefu/protocol'
+import type { ActivityDTO, ConversationDTO, MessageDirection, MessageDTO } from '@kefu/protocol'
 import type { Conversation, Message } from '../db/schema.js'
 
-export type ConversationRow = Conversation & { contact_name: string | null; contact_email: string | null }
+export type ConversationRow = Conversation & {
+  contact_name: string | null
+  contact_email: string | null
+}
 export type MessageRow = Message & { author_name: string | null }
 
 export function toConversationDTO(row: ConversationRow): ConversationDTO {

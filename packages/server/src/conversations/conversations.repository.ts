@@ -21,13 +21,19 @@ export function createConversationsRepository(db: Q) {
         j.onRef('agents.id', '=', 'messages.author_id').on('messages.author_type', '=', 'agent'),
       )
       .leftJoin('contacts', (j) =>
-        j.onRef('contacts.id', '=', 'messages.author_id').on('messages.author_type', '=', 'contact'),
+        j
+          .onRef('contacts.id', '=', 'messages.author_id')
+          .on('messages.author_type', '=', 'contact'),
       )
       .selectAll('messages')
       .select((eb) => eb.fn.coalesce('agents.name', 'contacts.name').as('author_name'))
 
   return {
-    findConversation(accountId: string, id: string, q: Q = db): Promise<ConversationRow | undefined> {
+    findConversation(
+      accountId: string,
+      id: string,
+      q: Q = db,
+    ): Promise<ConversationRow | undefined> {
       return conversations(q)
         .where('conversations.account_id', '=', accountId)
         .where('conversations.id', '=', id)
@@ -51,7 +57,11 @@ export function createConversationsRepository(db: Q) {
         .executeTakeFirst()
     },
 
-    findMessageByClientId(authorId: string, clientId: string, q: Q = db): Promise<MessageRow | undefined> {
+    findMessageByClientId(
+      authorId: string,
+      clientId: string,
+      q: Q = db,
+    ): Promise<MessageRow | undefined> {
       return messages(q)
         .where('messages.author_id', '=', authorId)
         .where('messages.client_id', '=', clientId)
@@ -73,7 +83,8 @@ export function createConversationsRepository(db: Q) {
       let q = messages(db)
         .where('messages.account_id', '=', accountId)
         .where('messages.conversation_id', '=', conversationId)
-      if (!options.includeInternal) q = q.where('messages.direction', 'in', ['incoming', 'outgoing'])
+      if (!options.includeInternal)
+        q = q.where('messages.direction', 'in', ['incoming', 'outgoing'])
       return q
         .orderBy('messages.seq', 'desc')
         .limit(options.limit ?? 500)

@@ -48,7 +48,10 @@ export function conversationsRoutes(s: Services) {
   })
 
   app.post('/conversations/:id/status', auth, async (c) => {
-    const body = await readJson(c, z.strictObject({ status: z.enum(['open', 'pending', 'resolved']) }))
+    const body = await readJson(
+      c,
+      z.strictObject({ status: z.enum(['open', 'pending', 'resolved']) }),
+    )
     return c.json(
       await s.conversations.setStatus({ ...who(c), conversationId: c.req.param('id'), ...body }),
     )

@@ -1,4 +1,10 @@
-import type { ActivityDTO, AgentConversationDTO, ConversationDTO, EventsPage, MessageDTO } from '@kefu/protocol'
+import type {
+  ActivityDTO,
+  AgentConversationDTO,
+  ConversationDTO,
+  EventsPage,
+  MessageDTO,
+} from '@kefu/protocol'
 import type { SelectQueryBuilder, Transaction } from 'kysely'
 import { canSeeInbox, type InboxScope, type Principal } from '../agents/access.js'
 import type { ConversationStatusValue, Database, MessageDirectionValue } from '../db/schema.js'
@@ -108,7 +114,14 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
         contactId: c.contact_id,
         // Notes and activity lines are the team's business; only real messages reach the customer.
         audience: visible ? 'public' : 'agents',
-        event: { seq, type: 'message.created', conversationId: c.id, inboxId: c.inbox_id, at: now, message },
+        event: {
+          seq,
+          type: 'message.created',
+          conversationId: c.id,
+          inboxId: c.inbox_id,
+          at: now,
+          message,
+        },
       }),
     )
     return message
@@ -146,7 +159,10 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
     return row
   }
 
-  async function withUnread(principal: Principal, dto: ConversationDTO): Promise<AgentConversationDTO> {
+  async function withUnread(
+    principal: Principal,
+    dto: ConversationDTO,
+  ): Promise<AgentConversationDTO> {
     return { ...dto, unreadCount: await repo.unreadCount(dto.id, principal.id) }
   }
 
@@ -245,7 +261,13 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
           }
           if (!conversation) throw new Error('conversation vanished inside its transaction')
           if (created) {
-            await emitConversation(tx, emit, 'conversation.created', input.accountId, conversation.id)
+            await emitConversation(
+              tx,
+              emit,
+              'conversation.created',
+              input.accountId,
+              conversation.id,
+            )
           }
           const message = await appendMessage(tx, emit, {
             conversation,
@@ -256,7 +278,13 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
             externalId: input.externalId ?? null,
           })
           if (reopened) {
-            await emitConversation(tx, emit, 'conversation.updated', input.accountId, conversation.id)
+            await emitConversation(
+              tx,
+              emit,
+              'conversation.updated',
+              input.accountId,
+              conversation.id,
+            )
           }
           return { message, conversationId: conversation.id, duplicate: false }
         })
@@ -281,7 +309,10 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       const dup = await existingByClientId(principal.id, input.clientId)
       if (dup) {
         if (dup.conversationId !== input.conversationId) {
-          throw new AppError('message.client_id_conflict', 'That clientId was used for another message.')
+          throw new AppError(
+            'message.client_id_conflict',
+            'That clientId was used for another message.',
+          )
         }
         return dup
       }
@@ -301,7 +332,13 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
               .set({ first_response_at: message.createdAt })
               .where('id', '=', conversation.id)
               .execute()
-            await emitConversation(tx, emit, 'conversation.updated', principal.accountId, conversation.id)
+            await emitConversation(
+              tx,
+              emit,
+              'conversation.updated',
+              principal.accountId,
+              conversation.id,
+            )
           }
           return message
         })
@@ -330,7 +367,10 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
         const canSee =
           first.role !== 'agent' || assignee.some((a) => a.inbox_id === conversation.inbox_id)
         if (!canSee) {
-          throw new AppError('conversation.assignee_invalid', 'That agent is not a member of this inbox.')
+          throw new AppError(
+            'conversation.assignee_invalid',
+            'That agent is not a member of this inbox.',
+          )
         }
         assigneeName = first.name
       }
@@ -354,7 +394,13 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
             : `${principal.name} unassigned the conversation`,
           activity,
         })
-        return emitConversation(tx, emit, 'conversation.updated', principal.accountId, conversation.id)
+        return emitConversation(
+          tx,
+          emit,
+          'conversation.updated',
+          principal.accountId,
+          conversation.id,
+        )
       })
       return withUnread(principal, dto)
     },
@@ -389,7 +435,13 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
             activity: { kind, actorName: principal.name },
           })
         }
-        return emitConversation(tx, emit, 'conversation.updated', principal.accountId, conversation.id)
+        return emitConversation(
+          tx,
+          emit,
+          'conversation.updated',
+          principal.accountId,
+          conversation.id,
+        )
       })
       return withUnread(principal, dto)
     },
@@ -415,12 +467,17 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
         inboxId: input.inboxId,
         limit: 200,
       })
-      return rows.map((r) => ({ ...toConversationDTO(r), unreadCount: Number(r.unread_count ?? 0) }))
+      return rows.map((r) => ({
+        ...toConversationDTO(r),
+        unreadCount: Number(r.unread_count ?? 0),
+      }))
     },
 
     async get(input: { principal: Principal; scope: InboxScope; conversationId: string }) {
       const row = await getVisible(input.principal, input.scope, input.conversationId)
-      const messages = await repo.listMessages(input.principal.accountId, row.id, { includeInternal: true })
+      const messages = await repo.listMessages(input.principal.accountId, row.id, {
+        includeInternal: true,
+      })
       return {
         conversation: await withUnread(input.principal, toConversationDTO(row)),
         messages: messages.map(toMessageDTO),
@@ -428,7 +485,11 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
     },
 
     /** Events after `since` that the principal may see, oldest first. */
-    async eventsForAgent(input: { principal: Principal; scope: InboxScope; since: number }): Promise<EventsPage> {
+    async eventsForAgent(input: {
+      principal: Principal
+      scope: InboxScope
+      since: number
+    }): Promise<EventsPage> {
       return eventsPage(input.principal.accountId, input.since, (q) => {
         if (input.scope.all) return q
         const ids = [...input.scope.inboxIds]
@@ -437,14 +498,22 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
     },
 
     /** Events after `since` about one contact's conversations that the customer may see. */
-    async eventsForContact(input: { accountId: string; contactId: string; since: number }): Promise<EventsPage> {
+    async eventsForContact(input: {
+      accountId: string
+      contactId: string
+      since: number
+    }): Promise<EventsPage> {
       return eventsPage(input.accountId, input.since, (q) =>
         q.where('contact_id', '=', input.contactId).where('audience', '=', 'public'),
       )
     },
 
     async currentSeq(accountId: string): Promise<number> {
-      const row = await k.selectFrom('accounts').select('event_seq').where('id', '=', accountId).executeTakeFirst()
+      const row = await k
+        .selectFrom('accounts')
+        .select('event_seq')
+        .where('id', '=', accountId)
+        .executeTakeFirst()
       return Number(row?.event_seq ?? 0)
     },
   }
@@ -456,7 +525,11 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
   ): Promise<EventsPage> {
     // Read the counter first: every seq at or below it has committed (seqs are handed out under
     // the counter's row lock), so "nothing more up to here" is a promise we can keep.
-    const head = await k.selectFrom('accounts').select('event_seq').where('id', '=', accountId).executeTakeFirst()
+    const head = await k
+      .selectFrom('accounts')
+      .select('event_seq')
+      .where('id', '=', accountId)
+      .executeTakeFirst()
     const upTo = Number(head?.event_seq ?? 0)
     const base = k
       .selectFrom('events')
@@ -464,7 +537,10 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       .where('account_id', '=', accountId)
       .where('seq', '>', since)
       .where('seq', '<=', upTo)
-    const rows = await scope(base).orderBy('seq').limit(EVENTS_PAGE + 1).execute()
+    const rows = await scope(base)
+      .orderBy('seq')
+      .limit(EVENTS_PAGE + 1)
+      .execute()
     const more = rows.length > EVENTS_PAGE
     const page = rows.slice(0, EVENTS_PAGE)
     const last = page.at(-1)

@@ -31,7 +31,10 @@ export function inboxesRoutes(s: Services) {
   })
 
   app.put('/inboxes/:id/members', auth, async (c) => {
-    const body = await readJson(c, z.strictObject({ agentIds: z.array(z.string().max(64)).max(1000) }))
+    const body = await readJson(
+      c,
+      z.strictObject({ agentIds: z.array(z.string().max(64)).max(1000) }),
+    )
     const actor = c.get('principal')
     await s.inboxes.setMembers(actor, c.req.param('id'), body.agentIds)
     await s.hub.refreshScopes(actor.accountId, (p) => s.agents.inboxScope(p))

@@ -1,13 +1,15 @@
-import type { InboxDTO, WidgetSettings } from '@kefu/protocol'
 import { randomBytes } from 'node:crypto'
+import type { InboxDTO, WidgetSettings } from '@kefu/protocol'
 import { z } from 'zod'
-import { type InboxScope, type Principal } from '../agents/access.js'
+import type { InboxScope, Principal } from '../agents/access.js'
 import type { Inbox } from '../db/schema.js'
 import type { CoreDeps } from '../shared/deps.js'
 import { forbidden, notFound } from '../shared/errors.js'
 import { newId } from '../shared/ids.js'
 
-const origin = z.url().refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'an origin like https://example.com')
+const origin = z
+  .url()
+  .refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'an origin like https://example.com')
 
 export const widgetSettingsSchema = z.strictObject({
   greeting: z.string().max(500).optional(),
@@ -68,7 +70,10 @@ export function createInboxesUsecases({ db, clock }: CoreDeps) {
       return inbox
     },
 
-    async create(actor: Principal, input: { name: string; settings?: WidgetSettings }): Promise<Inbox> {
+    async create(
+      actor: Principal,
+      input: { name: string; settings?: WidgetSettings },
+    ): Promise<Inbox> {
       if (actor.role !== 'admin') throw forbidden('Only admins can add inboxes.')
       return this.createWidgetInbox({ accountId: actor.accountId, ...input, memberIds: [actor.id] })
     },
@@ -113,7 +118,11 @@ export function createInboxesUsecases({ db, clock }: CoreDeps) {
     },
 
     findByPublicToken(token: string): Promise<Inbox | undefined> {
-      return k.selectFrom('inboxes').selectAll().where('public_token', '=', token).executeTakeFirst()
+      return k
+        .selectFrom('inboxes')
+        .selectAll()
+        .where('public_token', '=', token)
+        .executeTakeFirst()
     },
 
     firstWidgetInbox(): Promise<Inbox | undefined> {

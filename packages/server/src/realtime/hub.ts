@@ -68,7 +68,12 @@ export class Hub {
   }
 
   /** Typing is ephemeral: pushed to whoever is connected now, never stored or replayed. */
-  visitorTyping(input: { accountId: string; inboxId: string; conversationId: string; typing: boolean }) {
+  visitorTyping(input: {
+    accountId: string
+    inboxId: string
+    conversationId: string
+    typing: boolean
+  }) {
     for (const conn of this.agents) {
       if (conn.principal.accountId !== input.accountId) continue
       if (!canSeeInbox(conn.scope, input.inboxId)) continue

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream'
 import type { AgentServerFrame, VisitorServerFrame } from '@kefu/protocol'
 import { type RawData, WebSocket, WebSocketServer } from 'ws'
 import { z } from 'zod'
-import { type Principal } from '../agents/access.js'
+import type { Principal } from '../agents/access.js'
 import type { Visitor } from '../channels/widget/visitors.usecases.js'
 import type { Services } from '../services.js'
 import { AppError } from '../shared/errors.js'
@@ -23,7 +23,11 @@ const AUTH_TIMEOUT_MS = 10_000
 const SESSION_RECHECK_MS = 60_000
 
 const agentFrame = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('typing'), conversationId: z.string().max(64), typing: z.boolean() }),
+  z.strictObject({
+    type: z.literal('typing'),
+    conversationId: z.string().max(64),
+    typing: z.boolean(),
+  }),
   z.strictObject({ type: z.literal('viewing'), conversationId: z.string().max(64).nullable() }),
   z.strictObject({ type: z.literal('ping') }),
 ])
@@ -66,7 +70,9 @@ function readFrame<T extends z.ZodType>(
       type: 'error',
       code: 'frame.invalid',
       message: issue ? `${issue.path.join('.') || 'frame'}: ${issue.message}` : 'Invalid frame.',
-      ...(typeof clientIdOf === 'string' && clientIdOf.length <= 64 ? { clientId: clientIdOf } : {}),
+      ...(typeof clientIdOf === 'string' && clientIdOf.length <= 64
+        ? { clientId: clientIdOf }
+        : {}),
     })
     return undefined
   }
@@ -114,7 +120,12 @@ export function attachSockets(server: Server, s: Services) {
   }, HEARTBEAT_MS)
   heartbeat.unref()
 
-  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void) =>
+  const accept = (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    then: (ws: WebSocket) => void,
+  ) =>
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true)
       ws.on('pong', () => alive.set(ws, true))
@@ -128,7 +139,11 @@ export function attachSockets(server: Server, s: Services) {
       if (path === '/api/agent/ws') {
         // Cookies ride along on cross-site WebSocket handshakes; only Kefu's own pages may open one.
         const origin = req.headers.origin
-        const allowed = new Set([new URL(s.config.publicUrl).origin, `http://${req.headers.host}`, `https://${req.headers.host}`])
+        const allowed = new Set([
+          new URL(s.config.publicUrl).origin,
+          `http://${req.headers.host}`,
+          `https://${req.headers.host}`,
+        ])
         if (!origin || !allowed.has(origin)) return refuse(socket, 403, 'Forbidden')
         const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE)
         const principal = token ? await s.agents.authenticate(token) : undefined
@@ -146,7 +161,11 @@ export function attachSockets(server: Server, s: Services) {
   }
   server.on('upgrade', (req, socket, head) => void onUpgrade(req, socket, head))
 
-  async function onAgent(ws: WebSocket, principal: Principal & { sessionId: string }, token: string) {
+  async function onAgent(
+    ws: WebSocket,
+    principal: Principal & { sessionId: string },
+    token: string,
+  ) {
     const { sessionId: _sessionId, ...p } = principal
     const conn: AgentConnection = {
       principal: p,
@@ -167,8 +186,17 @@ export function attachSockets(server: Server, s: Services) {
       if (!frame) return
       if (frame.type === 'ping') return send(ws, { type: 'pong' })
       if (frame.type === 'typing') {
-        const ok = await s.hub.agentTyping({ from: conn, conversationId: frame.conversationId, typing: frame.typing })
-        if (!ok) send(ws, { type: 'error', code: 'conversation.not_found', message: 'No such conversation.' })
+        const ok = await s.hub.agentTyping({
+          from: conn,
+          conversationId: frame.conversationId,
+          typing: frame.typing,
+        })
+        if (!ok)
+          send(ws, {
+            type: 'error',
+            code: 'conversation.not_found',
+            message: 'No such conversation.',
+          })
       }
       // 'viewing' is accepted now so clients can send it; collision detection builds on it.
     })
@@ -192,7 +220,11 @@ export function attachSockets(server: Server, s: Services) {
       if (frame.type === 'ping') return send(ws, { type: 'pong' })
       if (!visitor) {
         if (frame.type !== 'auth') {
-          return send(ws, { type: 'error', code: 'visitor.unauthenticated', message: 'Send an auth frame first.' })
+          return send(ws, {
+            type: 'error',
+            code: 'visitor.unauthenticated',
+            message: 'Send an auth frame first.',
+          })
         }
         try {
           visitor = await s.visitors.authenticate(frame.visitorToken)
@@ -202,7 +234,11 @@ export function attachSockets(server: Server, s: Services) {
         }
         clearTimeout(timer)
         const v = visitor
-        remove = s.hub.addVisitor({ accountId: v.accountId, contactId: v.contactId, send: (f) => send(ws, f) })
+        remove = s.hub.addVisitor({
+          accountId: v.accountId,
+          contactId: v.contactId,
+          send: (f) => send(ws, f),
+        })
         send(ws, { type: 'ready', seq: await s.conversations.currentSeq(v.accountId) })
         return
       }

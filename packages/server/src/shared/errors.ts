@@ -5,9 +5,13 @@ const statusByKind: Record<string, number> = {
   invalid: 400,
   malformed_json: 400,
   unauthenticated: 401,
+  invalid_credentials: 401,
+  bad_origin: 403,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  client_id_conflict: 409,
+  email_conflict: 409,
   too_large: 413,
   rate_limited: 429,
 }
@@ -29,5 +33,4 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError(`${what}.not_found`, `No such ${what}.`)
 export const forbidden = (message = 'You are not allowed to do that.') =>
   new AppError('auth.forbidden', message)
-export const unauthenticated = () =>
-  new AppError('auth.unauthenticated', 'Sign in to continue.')
+export const unauthenticated = () => new AppError('auth.unauthenticated', 'Sign in to continue.')

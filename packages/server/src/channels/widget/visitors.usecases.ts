@@ -1,7 +1,7 @@
+import type { Inbox } from '../../db/schema.js'
 import type { CoreDeps } from '../../shared/deps.js'
 import { notFound } from '../../shared/errors.js'
 import { hashToken, newId, newSecretToken } from '../../shared/ids.js'
-import type { Inbox } from '../../db/schema.js'
 
 export interface Visitor {
   id: string
@@ -93,14 +93,23 @@ export function createVisitorsUsecases({ db, clock }: CoreDeps) {
       if (!row) throw notFound('visitor')
       const now = clock.now()
       if (now - row.last_seen_at > TOUCH_MS) {
-        await k.updateTable('visitors').set({ last_seen_at: now }).where('id', '=', row.id).execute()
+        await k
+          .updateTable('visitors')
+          .set({ last_seen_at: now })
+          .where('id', '=', row.id)
+          .execute()
       }
       return toVisitor(row)
     },
   }
 }
 
-function toVisitor(row: { id: string; account_id: string; inbox_id: string; contact_id: string }): Visitor {
+function toVisitor(row: {
+  id: string
+  account_id: string
+  inbox_id: string
+  contact_id: string
+}): Visitor {
   return { id: row.id, accountId: row.account_id, inboxId: row.inbox_id, contactId: row.contact_id }
 }
 

@@ -1,8 +1,8 @@
 import type { WidgetConfig, WidgetSession } from '@kefu/protocol'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { sinceQuery } from '../../conversations/conversations.routes.js'
 import { toConversationDTO, toMessageDTO } from '../../conversations/conversations.dto.js'
+import { sinceQuery } from '../../conversations/conversations.routes.js'
 import { parseSettings } from '../../inboxes/inboxes.usecases.js'
 import type { Services } from '../../services.js'
 import { AppError } from '../../shared/errors.js'
@@ -43,7 +43,7 @@ export function widgetRoutes(s: Services) {
 
   const inboxFor = async (token: string) => {
     const inbox = await s.inboxes.findByPublicToken(token)
-    if (!inbox || inbox.kind !== 'widget') throw new AppError('inbox.not_found', 'Unknown inbox token.')
+    if (inbox?.kind !== 'widget') throw new AppError('inbox.not_found', 'Unknown inbox token.')
     return inbox
   }
 

@@ -38,7 +38,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('agent_sessions_agent').on('agent_sessions').column('agent_id').execute()
+  await db.schema
+    .createIndex('agent_sessions_agent')
+    .on('agent_sessions')
+    .column('agent_id')
+    .execute()
 
   await db.schema
     .createTable('teams')
@@ -76,7 +80,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
     .addPrimaryKeyConstraint('inbox_members_pk', ['inbox_id', 'agent_id'])
     .execute()
-  await db.schema.createIndex('inbox_members_agent').on('inbox_members').column('agent_id').execute()
+  await db.schema
+    .createIndex('inbox_members_agent')
+    .on('inbox_members')
+    .column('agent_id')
+    .execute()
 
   await db.schema
     .createTable('contacts')
@@ -88,13 +96,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('contacts_account_email').on('contacts').columns(['account_id', 'email']).execute()
+  await db.schema
+    .createIndex('contacts_account_email')
+    .on('contacts')
+    .columns(['account_id', 'email'])
+    .execute()
 
   await db.schema
     .createTable('contact_identities')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+    .addColumn('contact_id', 'text', (c) =>
+      c.notNull().references('contacts.id').onDelete('cascade'),
+    )
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -107,7 +121,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
     .addColumn('inbox_id', 'text', (c) => c.notNull().references('inboxes.id').onDelete('cascade'))
-    .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+    .addColumn('contact_id', 'text', (c) =>
+      c.notNull().references('contacts.id').onDelete('cascade'),
+    )
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
@@ -215,14 +231,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('attachments')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
+    .addColumn('message_id', 'text', (c) =>
+      c.notNull().references('messages.id').onDelete('cascade'),
+    )
     .addColumn('filename', 'text', (c) => c.notNull())
     .addColumn('content_type', 'text', (c) => c.notNull())
     .addColumn('size', 'bigint', (c) => c.notNull())
     .addColumn('storage_key', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('attachments_message').on('attachments').column('message_id').execute()
+  await db.schema
+    .createIndex('attachments_message')
+    .on('attachments')
+    .column('message_id')
+    .execute()
 
   await db.schema
     .createTable('events')

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createTestKefu, dbKinds, type TestKefu } from '../../test/harness.js'
+
+describe.each(dbKinds())('widget routes on %s', (kind) => {
+  let k: TestKefu
+  beforeAll(async () => {
+    k = await createTestKefu(kind)
+  })
+  afterAll(async () => k?.cleanup())
+
+  test('an unknown inbox token gets a 404 with a code', async () => {
+    const res = await k.request('POST', '/api/widget/session', {
+      body: { inbox: 'not-a-real-token' },
+    })
+    expect(res.status).toBe(404)
+    expect(res.json.error.code).toBe('inbox.not_found')
+    const config = await k.request('GET', '/api/widget/config?inbox=not-a-real-token')
+    expect(config.status).toBe(404)
+  })
+
+  test('config tells the widget its inbox name and greeting', async () => {
+    const res = await k.request('GET', `/api/widget/config?inbox=${k.inbox.public_token}`)
+    expect(res.status).toBe(200)
+    expect(res.json.inbox.name).toBe('Website')
+    expect(res.json.agentsOnline).toBe(false)
+  })
+
+  test('a visitor keeps their history across sessions with the same token', async () => {
+    const v = await k.startVisitor()
+    await k.request('POST', '/api/widget/messages', {
+      bearer: v.visitorToken,
+      body: { clientId: 'history-01', text: 'first' },
+    })
+    const again = await k.request('POST', '/api/widget/session', {
+      body: { inbox: k.inbox.public_token, visitorToken: v.visitorToken },
+    })
+    expect(again.json.visitorToken).toBe(v.visitorToken)
+    expect(again.json.visitorId).toBe(v.visitorId)
+    expect(again.json.messages.map((m: { text: string }) => m.text)).toEqual(['first'])
+  })
+
+  test('a visitor token from another inbox starts a fresh visitor instead of crossing inboxes', async () => {
+    const cookie = await k.signIn('ada@acme.test')
+    const other = await k.request('POST', '/api/inboxes', {
+      cookie,
+      body: { kind: 'widget', name: 'Other' },
+    })
+    const v = await k.startVisitor()
+    const crossed = await k.request('POST', '/api/widget/session', {
+      body: { inbox: other.json.publicToken, visitorToken: v.visitorToken },
+    })
+    expect(crossed.json.visitorId).not.toBe(v.visitorId)
+    expect(crossed.json.visitorToken).not.toBe(v.visitorToken)
+  })
+
+  test("one visitor can never read or write another visitor's conversation", async () => {
+    const alice = await k.startVisitor()
+    const mallory = await k.startVisitor()
+    await k.request('POST', '/api/widget/messages', {
+      bearer: alice.visitorToken,
+      body: { clientId: 'alice-secret', text: 'my address is 1 Main St' },
+    })
+    const read = await k.request('GET', '/api/widget/messages', { bearer: mallory.visitorToken })
+    expect(read.json.messages).toEqual([])
+    const events = await k.request('GET', '/api/widget/events?since=0', {
+      bearer: mallory.visitorToken,
+    })
+    expect(JSON.stringify(events.json)).not.toContain('1 Main St')
+    // Reusing Alice's client id from Mallory's token creates Mallory's own message, never returns Alice's.
+    const reuse = await k.request('POST', '/api/widget/messages', {
+      bearer: mallory.visitorToken,
+      body: { clientId: 'alice-secret', text: 'hello' },
+    })
+    expect(reuse.status).toBe(201)
+    expect(reuse.json.text).toBe('hello')
+  })
+
+  test('visitor routes refuse missing or forged tokens with 401', async () => {
+    for (const bearer of [undefined, 'forged-token-value']) {
+      const res = await k.request('GET', '/api/widget/messages', { bearer })
+      expect(res.status).toBe(401)
+      expect(res.json.error.code).toBe('visitor.unauthenticated')
+    }
+  })
+
+  test('a visitor never receives internal notes, in history or in events', async () => {
+    const v = await k.startVisitor()
+    const sent = await k.request('POST', '/api/widget/messages', {
+      bearer: v.visitorToken,
+      body: { clientId: 'notes-test', text: 'hello' },
+    })
+    const cookie = await k.signIn('ada@acme.test')
+    await k.request('POST', `/api/conversations/${sent.json.conversationId}/messages`, {
+      cookie,
+      body: { clientId: 'secret-note', text: 'INTERNAL do not share', private: true },
+    })
+    await k.request('POST', `/api/conversations/${sent.json.conversationId}/messages`, {
+      cookie,
+      body: { clientId: 'public-reply', text: 'Hello there' },
+    })
+    const history = await k.request('GET', '/api/widget/messages', { bearer: v.visitorToken })
+    expect(history.json.messages.map((m: { text: string }) => m.text)).toEqual([
+      'hello',
+      'Hello there',
+    ])
+    const events = await k.request('GET', '/api/widget/events?since=0', { bearer: v.visitorToken })
+    expect(JSON.stringify(events.json)).not.toContain('INTERNAL')
+  })
+
+  test('resending with the same client id returns the stored message with 200', async () => {
+    const v = await k.startVisitor()
+    const body = { clientId: 'resend-0001', text: 'only once' }
+    const a = await k.request('POST', '/api/widget/messages', { bearer: v.visitorToken, body })
+    const b = await k.request('POST', '/api/widget/messages', { bearer: v.visitorToken, body })
+    expect(a.status).toBe(201)
+    expect(b.status).toBe(200)
+    expect(b.json.id).toBe(a.json.id)
+  })
+
+  test('HTML in a visitor message is stored as plain text, never interpreted', async () => {
+    const v = await k.startVisitor()
+    const text = '<img src=x onerror=alert(1)>'
+    const res = await k.request('POST', '/api/widget/messages', {
+      bearer: v.visitorToken,
+      body: { clientId: 'xss-000001', text },
+    })
+    expect(res.json.text).toBe(text)
+  })
+})
