@@ -1,0 +1,175 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { connect, createServer, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Browser, chromium } from 'playwright-core'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
+export const CLI = join(root, 'packages/server/dist/cli.js')
+export const ARTIFACTS = join(root, '.e2e-artifacts')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const ADMIN = { email: 'ada@acme.test', password: 'e2e password 123', name: 'Ada' }
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export interface KefuProcess {
+  port: number
+  /** The origin agents use (PUBLIC_URL). */
+  url: string
+  dataDir: string
+  child: ChildProcess
+  output: () => string
+  stop(): Promise<void>
+}
+
+/** Starts the built server as a user would (`kefu start`) on a fresh SQLite file. */
+export async function startKefuProcess(env: Record<string, string> = {}): Promise<KefuProcess> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "pnpm build" first`)
+  const port = await freePort()
+  const dataDir = mkdtempSync(join(tmpdir(), 'kefu-e2e-'))
+  const url = `http://127.0.0.1:${port}`
+  const childEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    PUBLIC_URL: url,
+    LOG_LEVEL: 'warn',
+    ...env,
+  }
+  let output = ''
+  const admin = spawn(
+    process.execPath,
+    [CLI, 'create-admin', '--email', ADMIN.email, '--name', ADMIN.name, '--password-stdin'],
+    {
+      env: childEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  )
+  admin.stdout.on('data', (d) => (output += d))
+  admin.stderr.on('data', (d) => (output += d))
+  admin.stdin.end(`${ADMIN.password}\n`)
+  const code = await new Promise<number | null>((resolve) => admin.on('exit', resolve))
+  if (code !== 0) throw new Error(`create-admin failed: ${output}`)
+
+  const child = spawn(process.execPath, [CLI, 'start'], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout?.on('data', (d) => (output += d))
+  child.stderr?.on('data', (d) => (output += d))
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/readyz`)
+      if (res.ok) break
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`kefu did not start:\n${output}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return {
+    port,
+    url,
+    dataDir,
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGTERM')
+        await exited
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`,
+    )
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/**
+ * A TCP relay in front of Kefu whose connections can be cut and restored, so a test can drop one
+ * client's network (HTTP and WebSocket alike) while everyone else stays connected.
+ */
+export class CuttableProxy {
+  private server: Server
+  private sockets = new Set<Socket>()
+  private down = false
+  port = 0
+
+  constructor(private readonly upstreamPort: number) {
+    this.server = createServer((client) => {
+      if (this.down) return client.destroy()
+      const upstream = connect(this.upstreamPort, '127.0.0.1')
+      for (const s of [client, upstream]) {
+        this.sockets.add(s)
+        s.on('close', () => this.sockets.delete(s))
+        s.on('error', () => {
+          client.destroy()
+          upstream.destroy()
+        })
+      }
+      client.pipe(upstream)
+      upstream.pipe(client)
+    })
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
+    const address = this.server.address()
+    this.port = typeof address === 'object' && address ? address.port : 0
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  cut(): void {
+    this.down = true
+    for (const s of this.sockets) s.destroy()
+  }
+
+  restore(): void {
+    this.down = false
+  }
+
+  async close(): Promise<void> {
+    this.cut()
+    await new Promise((r) => this.server.close(r))
+  }
+}
+
+export function artifact(name: string): string {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  return join(ARTIFACTS, name)
+}
