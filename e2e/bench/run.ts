@@ -182,7 +182,7 @@ async function main() {
   )
 
   const w = [0, 1, 2].map((i) =>
-    Math.max(...rows.map((r) => r[i].length), ['metric', 'result', 'target'][i]!.length),
+    Math.max(...rows.map((r) => r[i]!.length), ['metric', 'result', 'target'][i]!.length),
   )
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i]!)).join(' | ')} |`
   console.log(line(['metric', 'result', 'target']))
