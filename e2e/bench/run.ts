@@ -49,7 +49,9 @@ interface Visitor {
 }
 
 async function realtime() {
-  const kefu = await startKefuProcess({ LOG_LEVEL: 'error' })
+  // Behind a "proxy" so each simulated visitor has its own address, as on the internet; the
+  // per-address limit on new visitors would otherwise stop the 1,000 sessions.
+  const kefu = await startKefuProcess({ LOG_LEVEL: 'error', TRUST_PROXY: 'true' })
   try {
     const origin = kefu.url
     const login = await fetch(`${origin}/api/auth/login`, {
@@ -91,7 +93,10 @@ async function realtime() {
     for (let i = 0; i < VISITORS; i++) {
       const res = await fetch(`${origin}/api/widget/session`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          'x-forwarded-for': `127.1.${(i >> 8) & 255}.${i & 255}`,
+        },
         body: JSON.stringify({ inbox: inboxToken }),
       })
       const { visitorToken } = (await res.json()) as { visitorToken: string }

@@ -55,7 +55,8 @@ export function createAgentsRepository(db: Kysely<Database>) {
           name: agent.name,
           password_hash: agent.passwordHash,
           role: agent.role,
-          availability: 'offline',
+          // New agents start online so a fresh team is reachable at once; they set away/offline themselves.
+          availability: 'online',
           created_at: agent.now,
           updated_at: agent.now,
         })

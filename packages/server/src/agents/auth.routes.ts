@@ -1,10 +1,9 @@
-import { getConnInfo } from '@hono/node-server/conninfo'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { Services } from '../services.js'
 import { AppError, forbidden, unauthenticated } from '../shared/errors.js'
-import { type AppEnv, SESSION_COOKIE } from '../shared/http.js'
+import { type AppEnv, clientIp, SESSION_COOKIE } from '../shared/http.js'
 import { RateLimiter } from '../shared/rate-limit.js'
 import { readJson } from '../shared/validation.js'
 import { toAgentDTO } from './access.js'
@@ -38,18 +37,6 @@ export function assertSameOrigin(c: Context, publicUrl: string): void {
   const origin = c.req.header('origin')
   if (!origin || !allowedOrigins(c, publicUrl).has(origin)) {
     throw new AppError('auth.bad_origin', 'This request must come from Kefu itself.')
-  }
-}
-
-function clientIp(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-    if (forwarded) return forwarded
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    return 'unknown'
   }
 }
 

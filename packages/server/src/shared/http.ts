@@ -1,3 +1,5 @@
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context } from 'hono'
 import type { InboxScope, Principal } from '../agents/access.js'
 
 /** Per-request values set by middleware; every route file types its Hono app with this. */
@@ -11,3 +13,16 @@ export interface AppEnv {
 }
 
 export const SESSION_COOKIE = 'kefu_session'
+
+/** The caller's address: the socket's peer, or the first X-Forwarded-For hop behind a trusted proxy. */
+export function clientIp(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    if (forwarded) return forwarded
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}

@@ -1,6 +1,6 @@
 import type { Inbox } from '../../db/schema.js'
 import type { CoreDeps } from '../../shared/deps.js'
-import { notFound } from '../../shared/errors.js'
+import { AppError, notFound } from '../../shared/errors.js'
 import { hashToken, newId, newSecretToken } from '../../shared/ids.js'
 
 export interface Visitor {
@@ -31,7 +31,9 @@ export function createVisitorsUsecases({ db, clock }: CoreDeps) {
      */
     async startSession(input: {
       inbox: Inbox
-      visitorToken?: string
+      visitorToken?: string | undefined
+      /** Asked only when a new visitor would be created; false refuses (rate limits). */
+      mayCreate?: () => boolean
     }): Promise<{ visitor: Visitor; visitorToken: string }> {
       const { inbox } = input
       if (input.visitorToken) {
@@ -39,6 +41,12 @@ export function createVisitorsUsecases({ db, clock }: CoreDeps) {
         if (row && row.inbox_id === inbox.id) {
           return { visitor: toVisitor(row), visitorToken: input.visitorToken }
         }
+      }
+      if (input.mayCreate && !input.mayCreate()) {
+        throw new AppError(
+          'visitor.rate_limited',
+          'Too many new chats from this address; try again later.',
+        )
       }
       const now = clock.now()
       const token = newSecretToken()

@@ -126,4 +126,19 @@ describe.each(dbKinds())('widget routes on %s', (kind) => {
     })
     expect(res.json.text).toBe(text)
   })
+
+  test('one address cannot mint unlimited anonymous visitors', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 302; i++) {
+      const res = await k.request('POST', '/api/widget/session', {
+        body: { inbox: k.inbox.public_token },
+      })
+      statuses.push(res.status)
+      if (res.status === 429) {
+        expect(res.json.error.code).toBe('visitor.rate_limited')
+        break
+      }
+    }
+    expect(statuses.at(-1)).toBe(429)
+  })
 })

@@ -6,6 +6,8 @@ import { sinceQuery } from '../../conversations/conversations.routes.js'
 import { parseSettings } from '../../inboxes/inboxes.usecases.js'
 import type { Services } from '../../services.js'
 import { AppError } from '../../shared/errors.js'
+import { clientIp } from '../../shared/http.js'
+import { RateLimiter } from '../../shared/rate-limit.js'
 import { clientId, messageText, parse, readJson } from '../../shared/validation.js'
 import type { Visitor } from './visitors.usecases.js'
 
@@ -40,6 +42,8 @@ export async function visitorConversation(s: Services, visitor: Visitor) {
 
 export function widgetRoutes(s: Services) {
   const app = new Hono()
+  // New anonymous visitors cost a contact row each; one address may start this many per window.
+  const newVisitors = new RateLimiter(300, 10 * 60_000)
 
   const inboxFor = async (token: string) => {
     const inbox = await s.inboxes.findByPublicToken(token)
@@ -74,6 +78,7 @@ export function widgetRoutes(s: Services) {
     const { visitor, visitorToken } = await s.visitors.startSession({
       inbox,
       visitorToken: body.visitorToken,
+      mayCreate: () => newVisitors.take(clientIp(c, s.config.trustProxy)),
     })
     // Read the head first: anything committed after it is replayed by events?since=seq.
     const seq = await s.conversations.currentSeq(visitor.accountId)
