@@ -1,0 +1,114 @@
+// The agent HTTP API. Same origin, cookie session, JSON both ways; every failure becomes an
+// ApiError carrying the server's code and message (or 'network' when the server was unreachable).
+import type {
+  AgentConversationDTO,
+  AgentDTO,
+  Availability,
+  ErrorBody,
+  EventsPage,
+  Id,
+  InboxDTO,
+  MeResponse,
+  MessageDTO,
+} from '@kefu/protocol'
+import type { StatusFilter, View } from './conversations'
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+let onUnauthorized: (() => void) | null = null
+
+/** Called when a signed-in request comes back 401: the session expired or was revoked. */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler
+}
+
+interface RequestOptions {
+  body?: unknown
+  /** Auth calls expect 401 as an answer, not as a lost session. */
+  expect401?: boolean
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const init: RequestInit = {
+    method,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json' },
+  }
+  if (options.body !== undefined) {
+    init.headers = { accept: 'application/json', 'content-type': 'application/json' }
+    init.body = JSON.stringify(options.body)
+  }
+  let response: Response
+  try {
+    response = await fetch(path, init)
+  } catch {
+    throw new ApiError(0, 'network', 'network')
+  }
+  if (response.status === 401 && !options.expect401) onUnauthorized?.()
+  if (response.status === 204) return undefined as T
+  let payload: unknown = null
+  try {
+    payload = await response.json()
+  } catch {
+    // An empty or non-JSON body (a proxy's error page); the status still tells what happened.
+  }
+  if (!response.ok) {
+    const error = (payload as Partial<ErrorBody> | null)?.error
+    throw new ApiError(
+      response.status,
+      error?.code ?? `http.${response.status}`,
+      error?.message ?? response.statusText,
+    )
+  }
+  return payload as T
+}
+
+export const api = {
+  setupStatus: () => request<{ needsSetup: boolean }>('GET', '/api/setup'),
+  setup: (body: {
+    token: string
+    accountName: string
+    name: string
+    email: string
+    password: string
+  }) => request<MeResponse>('POST', '/api/setup', { body, expect401: true }),
+  login: (email: string, password: string) =>
+    request<MeResponse>('POST', '/api/auth/login', { body: { email, password }, expect401: true }),
+  logout: () => request<void>('POST', '/api/auth/logout', { expect401: true }),
+  me: () => request<MeResponse>('GET', '/api/auth/me', { expect401: true }),
+  setAvailability: (availability: Availability) =>
+    request<AgentDTO>('PUT', '/api/auth/availability', { body: { availability } }),
+  agents: () => request<{ agents: AgentDTO[] }>('GET', '/api/agents'),
+  inboxes: () => request<{ inboxes: InboxDTO[] }>('GET', '/api/inboxes'),
+  conversations: (view: View, status: StatusFilter) =>
+    request<{ conversations: AgentConversationDTO[] }>(
+      'GET',
+      `/api/conversations?view=${encodeURIComponent(view)}&status=${encodeURIComponent(status)}`,
+    ),
+  conversation: (id: Id) =>
+    request<{ conversation: AgentConversationDTO; messages: MessageDTO[] }>(
+      'GET',
+      `/api/conversations/${encodeURIComponent(id)}`,
+    ),
+  sendMessage: (id: Id, body: { clientId: string; text: string; private: boolean }) =>
+    request<MessageDTO>('POST', `/api/conversations/${encodeURIComponent(id)}/messages`, { body }),
+  assign: (id: Id, assigneeId: Id | null) =>
+    request<AgentConversationDTO>('POST', `/api/conversations/${encodeURIComponent(id)}/assign`, {
+      body: { assigneeId },
+    }),
+  setStatus: (id: Id, status: 'open' | 'resolved') =>
+    request<AgentConversationDTO>('POST', `/api/conversations/${encodeURIComponent(id)}/status`, {
+      body: { status },
+    }),
+  markRead: (id: Id) => request<void>('POST', `/api/conversations/${encodeURIComponent(id)}/read`),
+  events: (since: number) => request<EventsPage>('GET', `/api/events?since=${since}`),
+}

@@ -1,0 +1,197 @@
+// The conversation list as pure data: which conversations exist, which belong in the tab the agent
+// is looking at, and how each realtime event changes them. No signals and no I/O here, so every
+// rule can be tested as a plain function.
+import type {
+  AgentConversationDTO,
+  ConversationDTO,
+  EventDTO,
+  Id,
+  MessageDTO,
+} from '@kefu/protocol'
+
+export type View = 'mine' | 'unassigned' | 'all'
+export type StatusFilter = 'open' | 'resolved'
+
+export interface ListFilter {
+  view: View
+  status: StatusFilter
+  meId: Id
+}
+
+export interface ListState {
+  /** Every conversation this session knows about, whatever the tab; the visible list is derived. */
+  byId: ReadonlyMap<Id, AgentConversationDTO>
+  /**
+   * Messages that arrived before their conversation was known (the server may emit
+   * `message.created` ahead of `conversation.created`); applied once the conversation appears.
+   */
+  orphans: ReadonlyMap<Id, readonly MessageDTO[]>
+}
+
+/** Where the agent's attention is, which decides whether a new customer message counts as unread. */
+export interface Attention {
+  openConversationId: Id | null
+  /** The page is visible, so an open conversation is actually being read. */
+  visible: boolean
+}
+
+export interface ApplyResult {
+  state: ListState
+  /** The event touched a conversation this session has never loaded; the list should be refetched. */
+  unknown: boolean
+}
+
+const MAX_ORPHANS = 200
+
+export const emptyList: ListState = { byId: new Map(), orphans: new Map() }
+
+export function belongsInList(conversation: ConversationDTO, filter: ListFilter): boolean {
+  const resolved = conversation.status === 'resolved'
+  if (filter.status === 'open' ? resolved : !resolved) return false
+  if (filter.view === 'mine') return conversation.assigneeId === filter.meId
+  if (filter.view === 'unassigned') return conversation.assigneeId === null
+  return true
+}
+
+/** Newest activity first; the id breaks ties so the order never flickers between renders. */
+export function compareByActivity(a: ConversationDTO, b: ConversationDTO): number {
+  return b.lastActivityAt - a.lastActivityAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+}
+
+export function visibleConversations(state: ListState, filter: ListFilter): AgentConversationDTO[] {
+  const rows: AgentConversationDTO[] = []
+  for (const conversation of state.byId.values()) {
+    if (belongsInList(conversation, filter)) rows.push(conversation)
+  }
+  return rows.sort(compareByActivity)
+}
+
+export function upsertConversation(
+  state: ListState,
+  conversation: AgentConversationDTO,
+): ListState {
+  const byId = new Map(state.byId)
+  byId.set(conversation.id, conversation)
+  return { ...state, byId }
+}
+
+export function setUnread(state: ListState, conversationId: Id, unreadCount: number): ListState {
+  const existing = state.byId.get(conversationId)
+  if (!existing || existing.unreadCount === unreadCount) return state
+  return upsertConversation(state, { ...existing, unreadCount })
+}
+
+/**
+ * Applies one event that the sequencer has already let through (so at most once per seq).
+ * `overlap` marks an event that may already be reflected in a freshly loaded snapshot; such a
+ * message only counts as unread when the snapshot's last message is older than it.
+ */
+export function applyEvent(
+  state: ListState,
+  event: EventDTO,
+  attention: Attention,
+  overlap = false,
+): ApplyResult {
+  if (event.type === 'message.created') {
+    const existing = state.byId.get(event.conversationId)
+    if (!existing) return { state: stashOrphan(state, event.message), unknown: true }
+    const next = applyMessage(existing, event.message, attention, overlap)
+    return { state: next === existing ? state : upsertConversation(state, next), unknown: false }
+  }
+
+  const existing = state.byId.get(event.conversationId)
+  // The event carries the whole conversation, but without the per-agent unread count.
+  let next: AgentConversationDTO = {
+    ...event.conversation,
+    unreadCount: existing?.unreadCount ?? 0,
+  }
+  const orphans = state.orphans.get(event.conversationId)
+  let orphansLeft = state.orphans
+  if (!existing && orphans) {
+    // Stashed messages were never counted, even if the conversation's preview already shows one.
+    for (const message of orphans) next = applyMessage(next, message, attention, false)
+    const copy = new Map(state.orphans)
+    copy.delete(event.conversationId)
+    orphansLeft = copy
+  }
+  const byId = new Map(state.byId)
+  byId.set(next.id, next)
+  return {
+    state: { byId, orphans: orphansLeft },
+    // A brand-new conversation is complete as it is; an update to one never seen means the server
+    // knows an unread count that this session does not.
+    unknown: !existing && event.type === 'conversation.updated',
+  }
+}
+
+function applyMessage(
+  conversation: AgentConversationDTO,
+  message: MessageDTO,
+  attention: Attention,
+  overlap: boolean,
+): AgentConversationDTO {
+  const previous = conversation.lastMessage
+  const visible = message.direction === 'incoming' || message.direction === 'outgoing'
+  const alreadyShown = previous !== null && previous.createdAt >= message.createdAt
+  if (overlap && alreadyShown) return conversation
+
+  const beingRead = attention.openConversationId === conversation.id && attention.visible === true
+  const unread =
+    message.direction === 'incoming' && !beingRead
+      ? conversation.unreadCount + 1
+      : conversation.unreadCount
+  return {
+    ...conversation,
+    unreadCount: unread,
+    lastActivityAt: Math.max(conversation.lastActivityAt, message.createdAt),
+    lastMessage:
+      visible && !alreadyShown
+        ? { text: message.text, direction: message.direction, createdAt: message.createdAt }
+        : previous,
+  }
+}
+
+function stashOrphan(state: ListState, message: MessageDTO): ListState {
+  const orphans = new Map(state.orphans)
+  const list = orphans.get(message.conversationId) ?? []
+  if (list.some((m) => m.id === message.id)) return state
+  orphans.set(message.conversationId, [...list, message])
+  // Orphans belong to conversations outside every loaded tab; keep only the newest few.
+  while (orphans.size > MAX_ORPHANS) {
+    const oldest = orphans.keys().next().value
+    if (oldest === undefined) break
+    orphans.delete(oldest)
+  }
+  return { ...state, orphans }
+}
+
+/**
+ * Merges a freshly fetched list into the known conversations. `replay` holds the events applied
+ * while the request was in flight: the snapshot may predate some of them, so they are applied
+ * again to the snapshot's rows (conversation events carry whole state, and message events are
+ * guarded by `overlap`), which makes the merge correct whichever side was newer.
+ */
+export function mergeSnapshot(
+  state: ListState,
+  snapshot: readonly AgentConversationDTO[],
+  replay: readonly EventDTO[],
+  attention: Attention,
+): ListState {
+  const byId = new Map(state.byId)
+  const orphans = new Map(state.orphans)
+  const fresh = new Set<Id>()
+  for (const conversation of snapshot) {
+    byId.set(conversation.id, conversation)
+    fresh.add(conversation.id)
+    // The server's unread count already includes anything stashed for it.
+    orphans.delete(conversation.id)
+  }
+  let next: ListState = { byId, orphans }
+  const ordered = [...replay].sort((a, b) => a.seq - b.seq)
+  for (const event of ordered) {
+    // Rows that were not in the snapshot already have these events applied.
+    if (!fresh.has(event.conversationId)) continue
+    next = applyEvent(next, event, attention, true).state
+  }
+  return next
+}

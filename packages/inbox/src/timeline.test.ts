@@ -1,0 +1,95 @@
+import { describe, expect, test } from 'vitest'
+import { message } from './test-fixtures'
+import {
+  addMessages,
+  addPending,
+  discardPending,
+  emptyTimeline,
+  markPending,
+  type PendingMessage,
+  timelineEntries,
+} from './timeline'
+
+function pending(overrides: Partial<PendingMessage> = {}): PendingMessage {
+  return {
+    clientId: 'client-1',
+    conversationId: 'c1',
+    text: '马上为您查询',
+    private: false,
+    createdAt: 5_000,
+    state: 'sending',
+    error: null,
+    ...overrides,
+  }
+}
+
+describe('timeline', () => {
+  test('the same message arriving twice shows once', () => {
+    const m = message({ id: 'm1', seq: 3 })
+    let timeline = addMessages(emptyTimeline, [m])
+    timeline = addMessages(timeline, [m])
+    timeline = addMessages(timeline, [{ ...m }])
+    expect(timeline.messages.map((x) => x.id)).toEqual(['m1'])
+  })
+
+  test('messages arriving out of order are shown in seq order', () => {
+    const a = message({ id: 'a', seq: 1, createdAt: 100 })
+    const b = message({ id: 'b', seq: 2, createdAt: 100 })
+    const c = message({ id: 'c', seq: 3, createdAt: 90 })
+    let timeline = addMessages(emptyTimeline, [c])
+    timeline = addMessages(timeline, [a])
+    timeline = addMessages(timeline, [b, c])
+    expect(timeline.messages.map((x) => x.id)).toEqual(['a', 'b', 'c'])
+  })
+
+  test('a loaded history merges with live messages instead of replacing them', () => {
+    const live = message({ id: 'live', seq: 9 })
+    const history = [message({ id: 'h1', seq: 1 }), message({ id: 'h2', seq: 2 })]
+    const timeline = addMessages(addMessages(emptyTimeline, [live]), history)
+    expect(timeline.messages.map((x) => x.id)).toEqual(['h1', 'h2', 'live'])
+  })
+
+  test('a pending reply is replaced by the stored message with the same clientId', () => {
+    let timeline = addPending(emptyTimeline, pending())
+    expect(timelineEntries(timeline).filter((e) => e.kind === 'pending')).toHaveLength(1)
+    const stored = message({
+      id: 'm7',
+      seq: 7,
+      direction: 'outgoing',
+      clientId: 'client-1',
+      text: '马上为您查询',
+    })
+    timeline = addMessages(timeline, [stored])
+    expect(timeline.pending).toEqual([])
+    expect(timeline.messages.map((x) => x.id)).toEqual(['m7'])
+    // The live event for the same message changes nothing.
+    expect(addMessages(timeline, [stored])).toBe(timeline)
+  })
+
+  test('a failed message can be retried with the same clientId without a duplicate', () => {
+    let timeline = addPending(emptyTimeline, pending())
+    timeline = markPending(timeline, 'client-1', 'failed', 'Network down')
+    expect(timeline.pending[0]?.state).toBe('failed')
+    timeline = addPending(timeline, pending({ createdAt: 9_000 }))
+    expect(timeline.pending).toHaveLength(1)
+    expect(timeline.pending[0]?.state).toBe('sending')
+    expect(timeline.pending[0]?.error).toBeNull()
+    expect(discardPending(timeline, 'client-1').pending).toEqual([])
+  })
+
+  test('pending messages come after stored ones, with a day separator when the day changes', () => {
+    const day = (at: number) => (at < 10_000 ? 'day-1' : 'day-2')
+    let timeline = addMessages(emptyTimeline, [
+      message({ id: 'a', seq: 1, createdAt: 1_000 }),
+      message({ id: 'b', seq: 2, createdAt: 2_000 }),
+    ])
+    timeline = addPending(timeline, pending({ createdAt: 20_000 }))
+    expect(timelineEntries(timeline, day).map((e) => e.kind)).toEqual([
+      'day',
+      'message',
+      'message',
+      'day',
+      'pending',
+    ])
+  })
+})

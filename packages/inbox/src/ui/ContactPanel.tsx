@@ -1,0 +1,62 @@
+import type { AgentConversationDTO } from '@kefu/protocol'
+import type { ComponentChildren } from 'preact'
+import { contactName, fullDateTime } from '../format'
+import { locale, t } from '../i18n'
+import { inboxes, showDetails } from '../store'
+import { Avatar } from './Avatar'
+import { CloseIcon } from './icons'
+
+export function ContactPanel(props: { conversation: AgentConversationDTO }) {
+  const c = props.conversation
+  const name = contactName(c.contact, t('contact.visitor'))
+  const inbox = inboxes.value.find((i) => i.id === c.inboxId)
+  return (
+    <aside class="details-pane" aria-label={t('conversation.details')} data-testid="contact-panel">
+      <div class="details-head">
+        <button
+          type="button"
+          class="button ghost icon details-close"
+          aria-label={t('conversation.hideDetails')}
+          title={t('conversation.hideDetails')}
+          onClick={() => {
+            showDetails.value = false
+          }}
+        >
+          <CloseIcon />
+        </button>
+        <Avatar name={name} seed={c.contact.id} size="large" />
+        <h3>{name}</h3>
+        {c.contact.email && <p class="muted details-email">{c.contact.email}</p>}
+      </div>
+      <dl class="details-list">
+        <Row label={t('details.name')}>{c.contact.name ?? <Missing />}</Row>
+        <Row label={t('details.email')}>
+          {c.contact.email ? (
+            <a href={`mailto:${encodeURIComponent(c.contact.email)}`}>{c.contact.email}</a>
+          ) : (
+            <Missing />
+          )}
+        </Row>
+        <Row label={t('details.created')}>{fullDateTime(c.createdAt, locale.value)}</Row>
+        {inbox && <Row label={t('details.inbox')}>{inbox.name}</Row>}
+        <Row label={t('details.status')}>{t(`status.${c.status}`)}</Row>
+        <Row label={t('details.id')}>
+          <code>{c.id}</code>
+        </Row>
+      </dl>
+    </aside>
+  )
+}
+
+function Row(props: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="details-row">
+      <dt>{props.label}</dt>
+      <dd>{props.children}</dd>
+    </div>
+  )
+}
+
+function Missing() {
+  return <span class="muted">{t('details.none')}</span>
+}

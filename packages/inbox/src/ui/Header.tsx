@@ -1,0 +1,66 @@
+import type { Availability } from '@kefu/protocol'
+import { t } from '../i18n'
+import { connection, me, setAvailability, signOut } from '../store'
+import { LogoMark, SignOutIcon } from './icons'
+import { LocaleSelect } from './LocaleSelect'
+
+const AVAILABILITIES: Availability[] = ['online', 'away', 'offline']
+
+export function Header() {
+  const current = me.value
+  if (!current) return null
+  const { agent, account } = current
+  const state = connection.value
+  return (
+    <header class="topbar">
+      <div class="brand">
+        <LogoMark />
+        <span class="brand-text">{t('app.name')}</span>
+        <span class="account-name" title={account.name}>
+          {account.name}
+        </span>
+      </div>
+      <div class="topbar-tools">
+        <output
+          class="connection"
+          data-testid="connection"
+          data-state={state}
+          aria-live="polite"
+          title={t(`connection.${state}`)}
+        >
+          <span class="dot" aria-hidden="true" />
+          <span class="connection-text">{t(`connection.${state}`)}</span>
+        </output>
+        <LocaleSelect />
+        <label class={`compact-field availability availability-${agent.availability}`}>
+          <span class="sr-only">{t('header.availability')}</span>
+          <span class="presence" aria-hidden="true" />
+          <select
+            data-testid="availability"
+            value={agent.availability}
+            onChange={(e) => void setAvailability(e.currentTarget.value as Availability)}
+          >
+            {AVAILABILITIES.map((a) => (
+              <option key={a} value={a}>
+                {t(`availability.${a}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div class="whoami">
+          <span class="whoami-name">{agent.name}</span>
+          <span class="whoami-role">{t(`role.${agent.role}`)}</span>
+        </div>
+        <button
+          class="button ghost icon-text"
+          type="button"
+          data-testid="logout"
+          onClick={() => void signOut()}
+        >
+          <SignOutIcon />
+          <span class="hide-narrow">{t('header.logout')}</span>
+        </button>
+      </div>
+    </header>
+  )
+}

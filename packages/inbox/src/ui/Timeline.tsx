@@ -1,0 +1,203 @@
+import type { Id, MessageDTO } from '@kefu/protocol'
+import { useLayoutEffect, useRef } from 'preact/hooks'
+import { clockTime, contactName, dayLabel, fullDateTime, linkify } from '../format'
+import { locale, t } from '../i18n'
+import {
+  agentName,
+  discardMessage,
+  me,
+  now,
+  retryMessage,
+  selectedConversation,
+  timelines,
+} from '../store'
+import { emptyTimeline, type PendingMessage, timelineEntries } from '../timeline'
+import { LockIcon } from './icons'
+
+/** Within this many pixels of the bottom the agent is following along, so new messages scroll in. */
+const STICK_DISTANCE = 120
+
+export function Timeline(props: { conversationId: Id; loading: boolean }) {
+  const timeline = timelines.value.get(props.conversationId) ?? emptyTimeline
+  const entries = timelineEntries(timeline)
+  const scroller = useRef<HTMLDivElement>(null)
+  const stick = useRef(true)
+  const lastPending = timeline.pending.length
+
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (el && stick.current) el.scrollTop = el.scrollHeight
+  }, [entries.length, lastPending])
+
+  const words = {
+    today: t('timeline.today'),
+    yesterday: t('timeline.yesterday'),
+    now: t('time.now'),
+  }
+
+  return (
+    <div
+      class="timeline"
+      ref={scroller}
+      role="log"
+      aria-label={t('timeline.label')}
+      onScroll={(e) => {
+        const el = e.currentTarget
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_DISTANCE
+      }}
+    >
+      {entries.length === 0 && (
+        <p class="timeline-empty muted">
+          {props.loading ? t('conversation.loading') : t('conversation.empty')}
+        </p>
+      )}
+      {entries.map((entry) => {
+        if (entry.kind === 'day') {
+          return (
+            <div key={entry.key} class="day-separator">
+              <span>{dayLabel(entry.at, now.value, locale.value, words)}</span>
+            </div>
+          )
+        }
+        if (entry.kind === 'pending') {
+          return <PendingBubble key={entry.key} message={entry.message} />
+        }
+        return <MessageBubble key={entry.key} message={entry.message} />
+      })}
+    </div>
+  )
+}
+
+function MessageText(props: { text: string }) {
+  // Visitor text is rendered as text nodes only; links are rebuilt from checked http(s) URLs.
+  return (
+    <div class="bubble-text">
+      {linkify(props.text).map((part, i) =>
+        part.kind === 'link' ? (
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </div>
+  )
+}
+
+function authorName(message: MessageDTO): string {
+  if (message.author.type === 'contact') {
+    const contact = selectedConversation.value?.contact
+    return (
+      message.author.name ??
+      (contact ? contactName(contact, t('contact.visitor')) : t('contact.visitor'))
+    )
+  }
+  if (message.author.type === 'system') return t('timeline.system')
+  return message.author.name ?? agentName(message.author.id) ?? t('timeline.agent')
+}
+
+function MessageBubble(props: { message: MessageDTO }) {
+  const m = props.message
+  const lang = locale.value
+  if (m.direction === 'activity') {
+    return (
+      <div
+        class="activity"
+        data-testid="message"
+        data-direction="activity"
+        data-id={m.id}
+        data-state="sent"
+      >
+        <span>{m.text}</span>
+        <time
+          dateTime={new Date(m.createdAt).toISOString()}
+          title={fullDateTime(m.createdAt, lang)}
+        >
+          {clockTime(m.createdAt, lang)}
+        </time>
+      </div>
+    )
+  }
+  const mine = m.author.type === 'agent' && m.author.id === me.value?.agent.id
+  return (
+    <div
+      class={`message ${m.direction} ${mine ? 'mine' : ''}`}
+      data-testid="message"
+      data-direction={m.direction}
+      data-id={m.id}
+      data-state="sent"
+    >
+      <div class="bubble">
+        {m.direction === 'note' && (
+          <div class="note-label">
+            <LockIcon />
+            {t('timeline.note')}
+          </div>
+        )}
+        <MessageText text={m.text} />
+      </div>
+      <div class="message-meta">
+        <span>{authorName(m)}</span>
+        <span aria-hidden="true">·</span>
+        <time
+          dateTime={new Date(m.createdAt).toISOString()}
+          title={fullDateTime(m.createdAt, lang)}
+        >
+          {clockTime(m.createdAt, lang)}
+        </time>
+      </div>
+    </div>
+  )
+}
+
+function PendingBubble(props: { message: PendingMessage }) {
+  const m = props.message
+  const direction = m.private ? 'note' : 'outgoing'
+  const failed = m.state === 'failed'
+  return (
+    <div
+      class={`message ${direction} mine pending ${failed ? 'failed' : ''}`}
+      data-testid="message"
+      data-direction={direction}
+      data-id={m.clientId}
+      data-client-id={m.clientId}
+      data-state={failed ? 'failed' : 'sending'}
+    >
+      <div class="bubble">
+        {m.private && (
+          <div class="note-label">
+            <LockIcon />
+            {t('timeline.note')}
+          </div>
+        )}
+        <MessageText text={m.text} />
+      </div>
+      <div class="message-meta">
+        {failed ? (
+          <span class="failed-text" role="alert">
+            {t('timeline.failed')}
+            {m.error ? ` — ${m.error}` : ''}
+            <button
+              type="button"
+              class="link-button"
+              data-testid="retry"
+              onClick={() => retryMessage(m.conversationId, m.clientId)}
+            >
+              {t('timeline.retry')}
+            </button>
+            <button
+              type="button"
+              class="link-button muted"
+              onClick={() => discardMessage(m.conversationId, m.clientId)}
+            >
+              {t('timeline.discard')}
+            </button>
+          </span>
+        ) : (
+          <span>{t('timeline.sending')}</span>
+        )}
+      </div>
+    </div>
+  )
+}
