@@ -68,6 +68,7 @@ export interface ContactDTO {
   id: Id
   name: string | null
   email: string | null
+  createdAt: Millis
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved'
@@ -167,8 +168,10 @@ export interface EventsPage {
 // POST /api/inboxes (admin)            { kind: 'widget', name, settings? } → InboxDTO
 // PUT  /api/inboxes/:id/members (admin){ agentIds: Id[] } → 204
 // GET  /api/conversations?view=mine|unassigned|all&status=open|resolved&inboxId=
-//                                      → { conversations: AgentConversationDTO[] } newest activity first
-// GET  /api/conversations/:id          → { conversation: AgentConversationDTO, messages: MessageDTO[] }
+//                                      → { conversations: AgentConversationDTO[], seq } newest activity first
+// GET  /api/conversations/:id          → { conversation: AgentConversationDTO, messages: MessageDTO[], seq }
+//                                      `seq`: the response reflects every event up to it (maybe some later
+//                                      ones too); apply events after it, skipping what you already have.
 // POST /api/conversations/:id/messages { clientId, text, private?: boolean } → MessageDTO
 //                                      (private: true makes an internal note)
 // POST /api/conversations/:id/assign   { assigneeId: Id | null } → AgentConversationDTO
@@ -187,6 +190,7 @@ export type AgentClientFrame =
   | { type: 'viewing'; conversationId: Id | null }
   | { type: 'ping' }
 
+/** `ready.seq` is the account's newest event seq when the socket was accepted. */
 export type AgentServerFrame =
   | { type: 'ready'; seq: number }
   | { type: 'event'; event: EventDTO }

@@ -4,6 +4,7 @@ import type { Conversation, Message } from '../db/schema.js'
 export type ConversationRow = Conversation & {
   contact_name: string | null
   contact_email: string | null
+  contact_created_at: number
 }
 export type MessageRow = Message & { author_name: string | null }
 
@@ -16,7 +17,12 @@ export function toConversationDTO(row: ConversationRow): ConversationDTO {
     assigneeId: row.assignee_id,
     teamId: row.team_id,
     subject: row.subject,
-    contact: { id: row.contact_id, name: row.contact_name, email: row.contact_email },
+    contact: {
+      id: row.contact_id,
+      name: row.contact_name,
+      email: row.contact_email,
+      createdAt: row.contact_created_at,
+    },
     createdAt: row.created_at,
     lastActivityAt: row.last_activity_at,
     firstResponseAt: row.first_response_at,

@@ -12,7 +12,11 @@ export function createConversationsRepository(db: Q) {
       .selectFrom('conversations')
       .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
       .selectAll('conversations')
-      .select(['contacts.name as contact_name', 'contacts.email as contact_email'])
+      .select([
+        'contacts.name as contact_name',
+        'contacts.email as contact_email',
+        'contacts.created_at as contact_created_at',
+      ])
 
   const messages = (q: Q) =>
     q

@@ -20,11 +20,16 @@ export function conversationsRoutes(s: Services) {
 
   app.get('/conversations', auth, async (c) => {
     const q = parse(listQuery, c.req.query())
-    return c.json({ conversations: await s.conversations.list({ ...who(c), ...q }) })
+    // The head is read before the list: the list reflects at least every event up to `seq`, so a
+    // client applies events after it and misses nothing.
+    const seq = await s.conversations.currentSeq(c.get('principal').accountId)
+    return c.json({ conversations: await s.conversations.list({ ...who(c), ...q }), seq })
   })
 
   app.get('/conversations/:id', auth, async (c) => {
-    return c.json(await s.conversations.get({ ...who(c), conversationId: c.req.param('id') }))
+    const seq = await s.conversations.currentSeq(c.get('principal').accountId)
+    const found = await s.conversations.get({ ...who(c), conversationId: c.req.param('id') })
+    return c.json({ ...found, seq })
   })
 
   app.post('/conversations/:id/messages', auth, async (c) => {
