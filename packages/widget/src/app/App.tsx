@@ -1,0 +1,317 @@
+import type { Locale } from '@kefu/protocol'
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
+import { type Chat, type ChatSnapshot, type ConnectionState, MAX_MESSAGE_LENGTH } from './chat'
+import { dictionary, pickLocale, type Strings } from './i18n'
+import { splitLinks } from './links'
+import { themeFor } from './theme'
+import type { TimelineMessage } from './timeline'
+
+export interface AppProps {
+  chat: Chat
+  /** Inside a host page: show the close button. */
+  embedded: boolean
+  onClose: () => void
+  languages: readonly string[]
+}
+
+export function App({ chat, embedded, onClose, languages }: AppProps) {
+  const snapshot = useSnapshot(chat)
+  const { phase, config, connection } = snapshot
+  const locale = pickLocale(config?.inbox.locale, languages)
+  const t = dictionary[locale]
+  const theme = themeFor(config?.inbox.color, isCssColor)
+
+  useEffect(() => {
+    document.documentElement.lang = locale
+  }, [locale])
+
+  const notice =
+    phase === 'unavailable' || connection === 'online'
+      ? null
+      : connection === 'offline'
+        ? t.offline
+        : t.connecting
+
+  return (
+    <div
+      class="kefu"
+      style={{
+        '--kefu-color': theme.color,
+        '--kefu-on-color': theme.onColor,
+        '--kefu-on-color-soft': theme.onColorSoft,
+      }}
+    >
+      <header class="head">
+        <div class="avatar" aria-hidden="true">
+          {initial(config?.inbox.name)}
+          <span
+            class="dot"
+            data-testid="connection"
+            data-state={connection}
+            title={statusText(connection, t)}
+          />
+        </div>
+        <div class="titles">
+          <h1>{config?.inbox.name ?? t.support}</h1>
+          <p>{subtitle(snapshot, t)}</p>
+        </div>
+        {embedded && (
+          <button type="button" class="close" aria-label={t.close} onClick={onClose}>
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+              <path d="M6.4 5 5 6.4l5.6 5.6L5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
+            </svg>
+          </button>
+        )}
+      </header>
+      <div class="notice" role="status" data-state={connection}>
+        {notice}
+      </div>
+      {phase === 'unavailable' ? (
+        <p class="unavailable">{t.unavailable}</p>
+      ) : (
+        <Log snapshot={snapshot} t={t} locale={locale} onRetry={(id) => chat.retry(id)} />
+      )}
+      <Composer chat={chat} t={t} disabled={phase !== 'ready'} />
+    </div>
+  )
+}
+
+function useSnapshot(chat: Chat): ChatSnapshot {
+  const [snapshot, setSnapshot] = useState(() => chat.getSnapshot())
+  useEffect(() => {
+    setSnapshot(chat.getSnapshot())
+    return chat.subscribe(() => setSnapshot(chat.getSnapshot()))
+  }, [chat])
+  return snapshot
+}
+
+interface LogProps {
+  snapshot: ChatSnapshot
+  t: Strings
+  locale: Locale
+  onRetry: (clientId: string) => void
+}
+
+function Log({ snapshot, t, locale, onRetry }: LogProps) {
+  const { messages, agentTyping, phase } = snapshot
+  const ref = useRef<HTMLDivElement>(null)
+  // Follow new messages only while the visitor is reading the end, not older history.
+  const following = useRef(true)
+  const last = messages.at(-1)
+
+  useLayoutEffect(() => {
+    const log = ref.current
+    if (!log) return
+    if (following.current || (last?.direction === 'incoming' && last.state === 'sending')) {
+      log.scrollTop = log.scrollHeight
+    }
+  }, [messages, agentTyping, last])
+
+  const onScroll = () => {
+    const log = ref.current
+    if (log) following.current = log.scrollHeight - log.scrollTop - log.clientHeight < 48
+  }
+
+  return (
+    <div class="log" ref={ref} role="log" aria-label={t.conversation} onScroll={onScroll}>
+      {messages.length === 0 && phase === 'ready' && <p class="empty">{t.empty}</p>}
+      {phase === 'loading' && <p class="empty">{t.loading}</p>}
+      {messages.map((message, index) => {
+        const previous = messages[index - 1]
+        const startsGroup =
+          previous?.direction !== message.direction || previous.authorName !== message.authorName
+        return (
+          <Bubble
+            key={message.key}
+            message={message}
+            startsGroup={startsGroup}
+            t={t}
+            locale={locale}
+            onRetry={onRetry}
+          />
+        )
+      })}
+      {agentTyping && (
+        <div class="typing" data-testid="typing">
+          <span class="dots" aria-hidden="true">
+            <i />
+            <i />
+            <i />
+          </span>
+          {t.typing(agentTyping.name)}
+        </div>
+      )}
+    </div>
+  )
+}
+
+interface BubbleProps {
+  message: TimelineMessage
+  startsGroup: boolean
+  t: Strings
+  locale: Locale
+  onRetry: (clientId: string) => void
+}
+
+function Bubble({ message, startsGroup, t, locale, onRetry }: BubbleProps) {
+  const { direction, state, clientId } = message
+  return (
+    <div
+      class={startsGroup ? `msg ${direction} first` : `msg ${direction}`}
+      data-testid="message"
+      data-direction={direction}
+      data-state={state}
+      data-id={message.id ?? undefined}
+    >
+      {startsGroup && direction === 'outgoing' && (
+        <span class="author">{message.authorName || t.support}</span>
+      )}
+      <div class="bubble" title={formatTime(message.createdAt, locale)}>
+        <MessageText text={message.text} />
+      </div>
+      {state === 'sending' && <span class="meta sending">{t.sending}</span>}
+      {state === 'failed' && clientId && (
+        <span class="meta failed">
+          {t.failed}{' '}
+          <button type="button" class="retry" onClick={() => onRetry(clientId)}>
+            {t.retry}
+          </button>
+        </span>
+      )}
+    </div>
+  )
+}
+
+/** Text stays text (Preact escapes it); only verified http(s) URLs become links. */
+function MessageText({ text }: { text: string }) {
+  let offset = 0
+  return (
+    <>
+      {splitLinks(text).map((part) => {
+        const key = offset
+        offset += part.text.length
+        return part.href ? (
+          <a key={key} href={part.href} target="_blank" rel="noopener noreferrer">
+            {part.text}
+          </a>
+        ) : (
+          <span key={key}>{part.text}</span>
+        )
+      })}
+    </>
+  )
+}
+
+interface ComposerProps {
+  chat: Chat
+  t: Strings
+  disabled: boolean
+}
+
+function Composer({ chat, t, disabled }: ComposerProps) {
+  const [text, setText] = useState('')
+  const ref = useRef<HTMLTextAreaElement>(null)
+  const remaining = MAX_MESSAGE_LENGTH - text.length
+
+  useLayoutEffect(() => {
+    // Grow with the text up to the CSS max-height, then scroll.
+    const area = ref.current
+    if (!area) return
+    area.style.height = 'auto'
+    area.style.height = `${area.scrollHeight + 2}px`
+  }, [text])
+
+  useEffect(() => {
+    // The host asks for focus on open, but the composer only becomes usable once the session is
+    // loaded; take the focus then if the frame still has it.
+    if (!disabled && document.hasFocus() && !matchMedia('(pointer: coarse)').matches) {
+      ref.current?.focus()
+    }
+  }, [disabled])
+
+  const submit = () => {
+    if (chat.send(text)) setText('')
+    ref.current?.focus()
+  }
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault()
+        submit()
+      }}
+    >
+      {remaining <= 500 && (
+        <span class="counter" aria-live="polite">
+          {t.charactersLeft(remaining)}
+        </span>
+      )}
+      <textarea
+        ref={ref}
+        data-testid="composer"
+        rows={1}
+        value={text}
+        maxLength={MAX_MESSAGE_LENGTH}
+        placeholder={t.placeholder}
+        aria-label={t.placeholder}
+        disabled={disabled}
+        onInput={(event) => {
+          const value = event.currentTarget.value
+          setText(value)
+          chat.noteTyping(value)
+        }}
+        onKeyDown={(event) => {
+          // Enter while an IME is composing (Chinese input) picks a candidate, it must not send.
+          const composing = event.isComposing || event.keyCode === 229
+          if (event.key === 'Enter' && !event.shiftKey && !composing) {
+            event.preventDefault()
+            submit()
+          }
+        }}
+      />
+      <button
+        type="submit"
+        class="send"
+        data-testid="send"
+        aria-label={t.send}
+        title={t.send}
+        disabled={disabled || !text.trim()}
+      >
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+          <path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
+        </svg>
+      </button>
+    </form>
+  )
+}
+
+function subtitle({ phase, config, agentsOnline }: ChatSnapshot, t: Strings): string {
+  if (phase === 'loading') return t.loading
+  if (!config) return ''
+  if (!agentsOnline) return t.away
+  return config.inbox.greeting ?? ''
+}
+
+function statusText(connection: ConnectionState, t: Strings): string {
+  return connection === 'online' ? t.online : connection === 'offline' ? t.offline : t.connecting
+}
+
+function initial(name: string | undefined): string {
+  return name ? ([...name.trim()][0]?.toUpperCase() ?? '') : ''
+}
+
+const timeFormats = new Map<Locale, Intl.DateTimeFormat>()
+
+function formatTime(millis: number, locale: Locale): string {
+  let format = timeFormats.get(locale)
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })
+    timeFormats.set(locale, format)
+  }
+  return format.format(millis)
+}
+
+function isCssColor(color: string): boolean {
+  return typeof CSS !== 'undefined' && CSS.supports('color', color)
+}

@@ -1,0 +1,52 @@
+// The frame's side of the conversation with the loader on the host page.
+
+export type HostMessage = { kefu: 'open' } | { kefu: 'closed' }
+export type FrameMessage = { kefu: 'ready' } | { kefu: 'close' } | { kefu: 'unread'; count: number }
+
+export interface HostBridge {
+  /** False when the frame page is opened on its own, outside any host page. */
+  embedded: boolean
+  post(message: FrameMessage): void
+}
+
+/**
+ * `host` is the embedding page's origin, passed by the loader in the frame URL. Messages go
+ * only there and are accepted only from the parent window at that origin.
+ */
+export function connectToHost(
+  host: string | null,
+  onMessage: (message: HostMessage) => void,
+): HostBridge {
+  const embedded = window.parent !== window
+  const targetOrigin = validOrigin(host)
+  if (embedded) {
+    window.addEventListener('message', (event) => {
+      if (event.source !== window.parent) return
+      if (targetOrigin !== '*' && event.origin !== targetOrigin) return
+      const kefu = (event.data as { kefu?: unknown } | null)?.kefu
+      if (kefu === 'open' || kefu === 'closed') onMessage({ kefu })
+    })
+  }
+  return {
+    embedded,
+    post(message) {
+      if (embedded) window.parent.postMessage(message, targetOrigin)
+    },
+  }
+}
+
+/**
+ * Pages without a proper origin (file:, sandboxed) report "null", which postMessage cannot
+ * target; there the frame falls back to "*". Nothing it posts is secret: open/close signals
+ * and an unread count.
+ */
+function validOrigin(host: string | null): string {
+  if (!host) return '*'
+  try {
+    const url = new URL(host)
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === host) return host
+  } catch {
+    // not an origin
+  }
+  return '*'
+}

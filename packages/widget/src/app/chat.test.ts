@@ -1,0 +1,364 @@
+import type {
+  EventDTO,
+  EventsPage,
+  MessageDTO,
+  VisitorClientFrame,
+  VisitorServerFrame,
+  WidgetConfig,
+  WidgetSession,
+} from '@kefu/protocol'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { ApiError, type WidgetApi } from './api'
+import { ACK_TIMEOUT_MS, Chat, type SocketHandlers } from './chat'
+
+const config: WidgetConfig = {
+  inbox: {
+    name: 'Acme support',
+    greeting: 'Hi!',
+    color: '#0a7',
+    position: 'right',
+    launcherText: null,
+    locale: null,
+  },
+  agentsOnline: true,
+}
+
+function stored(overrides: Partial<MessageDTO> & { id: string; seq: number }): MessageDTO {
+  return {
+    conversationId: 'conv-1',
+    direction: 'incoming',
+    author: { type: 'contact', id: 'contact-1', name: null },
+    text: 'hello',
+    clientId: null,
+    createdAt: 1,
+    ...overrides,
+  }
+}
+
+function created(message: MessageDTO): EventDTO {
+  return {
+    seq: message.seq,
+    type: 'message.created',
+    conversationId: message.conversationId,
+    inboxId: 'inbox-1',
+    at: message.createdAt,
+    message,
+  }
+}
+
+class FakeSocket {
+  sent: VisitorClientFrame[] = []
+  closed = false
+  constructor(readonly handlers: SocketHandlers) {}
+  send(data: string) {
+    this.sent.push(JSON.parse(data) as VisitorClientFrame)
+  }
+  close() {
+    this.closed = true
+  }
+  push(frame: VisitorServerFrame) {
+    this.handlers.message(JSON.stringify(frame))
+  }
+  messageFrames() {
+    return this.sent.filter((f) => f.type === 'message')
+  }
+}
+
+function setup(session: Partial<WidgetSession> = {}) {
+  const sockets: FakeSocket[] = []
+  const storage = new Map<string, string>([['kefu.visitor.pub-1', 'token-old']])
+  let online = true
+  let ids = 0
+  const api = {
+    getConfig: vi.fn(async () => config),
+    startSession: vi.fn(
+      async (): Promise<WidgetSession> => ({
+        visitorToken: 'token-1',
+        visitorId: 'visitor-1',
+        conversation: null,
+        messages: [],
+        seq: 10,
+        ...session,
+      }),
+    ),
+    getEvents: vi.fn(
+      async (_token: string, since: number): Promise<EventsPage> => ({
+        events: [],
+        seq: since,
+        more: false,
+      }),
+    ),
+    postMessage: vi.fn(
+      async (_token: string, draft: { clientId: string; text: string }): Promise<MessageDTO> =>
+        stored({ id: `m-${draft.clientId}`, seq: 50, clientId: draft.clientId, text: draft.text }),
+    ),
+  } satisfies WidgetApi
+  const chat = new Chat({
+    api,
+    inbox: 'pub-1',
+    socketUrl: 'ws://kefu.test/api/widget/ws',
+    openSocket: (_url, handlers) => {
+      const socket = new FakeSocket(handlers)
+      sockets.push(socket)
+      return socket
+    },
+    storage: {
+      getItem: (key) => storage.get(key) ?? null,
+      setItem: (key, value) => void storage.set(key, value),
+    },
+    newClientId: () => `c${++ids}`,
+    isOnline: () => online,
+    random: () => 0.5,
+  })
+  const socket = () => sockets.at(-1)!
+  async function connect() {
+    socket().handlers.open()
+    socket().push({ type: 'ready', seq: 10 })
+    await vi.advanceTimersByTimeAsync(0)
+  }
+  const view = () =>
+    chat.getSnapshot().messages.map((m) => `${m.id ?? m.clientId}:${m.state}:${m.text}`)
+  return {
+    chat,
+    api,
+    storage,
+    sockets,
+    socket,
+    connect,
+    view,
+    setOnline: (value: boolean) => {
+      online = value
+    },
+  }
+}
+
+describe('chat', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  test('starting a session sends the stored visitor token and keeps the one the server returns', async () => {
+    const { chat, api, storage, socket } = setup()
+    await chat.start()
+    expect(api.startSession).toHaveBeenCalledWith('token-old')
+    expect(storage.get('kefu.visitor.pub-1')).toBe('token-1')
+    socket().handlers.open()
+    expect(socket().sent[0]).toEqual({ type: 'auth', visitorToken: 'token-1' })
+    expect(chat.getSnapshot().connection).toBe('connecting')
+    socket().push({ type: 'ready', seq: 10 })
+    expect(chat.getSnapshot().connection).toBe('online')
+  })
+
+  test('every (re)connect fetches the events missed since the last applied seq, page by page', async () => {
+    const { chat, api, connect, view } = setup()
+    api.getEvents.mockResolvedValueOnce({
+      events: [created(stored({ id: 'a', seq: 11, direction: 'outgoing', text: 'hi' }))],
+      seq: 12,
+      more: true,
+    })
+    api.getEvents.mockResolvedValueOnce({
+      events: [created(stored({ id: 'b', seq: 13, direction: 'outgoing', text: 'there' }))],
+      seq: 13,
+      more: false,
+    })
+    await chat.start()
+    await connect()
+    expect(api.getEvents.mock.calls.map((call) => call[1])).toEqual([10, 12])
+    expect(view()).toEqual(['a:sent:hi', 'b:sent:there'])
+  })
+
+  test('a message is shown at once and becomes sent on its ack, once', async () => {
+    const { chat, socket, connect, view } = setup()
+    await chat.start()
+    await connect()
+    chat.send('  hello  ')
+    expect(view()).toEqual(['c1:sending:hello'])
+    expect(socket().messageFrames()).toEqual([{ type: 'message', clientId: 'c1', text: 'hello' }])
+    const message = stored({ id: 'm1', seq: 11, clientId: 'c1' })
+    socket().push({ type: 'ack', clientId: 'c1', message })
+    socket().push({ type: 'event', event: created(message) })
+    expect(view()).toEqual(['m1:sent:hello'])
+  })
+
+  test('without an ack the message goes over HTTP with the same clientId', async () => {
+    const { chat, api, connect, view } = setup()
+    await chat.start()
+    await connect()
+    chat.send('hello')
+    await vi.advanceTimersByTimeAsync(ACK_TIMEOUT_MS - 1)
+    expect(api.postMessage).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(api.postMessage).toHaveBeenCalledWith('token-1', { clientId: 'c1', text: 'hello' })
+    expect(view()).toEqual(['m-c1:sent:hello'])
+  })
+
+  test('a message that neither the socket nor HTTP delivers is failed, and retry sends it again', async () => {
+    const { chat, api, socket, connect, view } = setup()
+    await chat.start()
+    await connect()
+    api.postMessage.mockRejectedValueOnce(new TypeError('Failed to fetch'))
+    chat.send('hello')
+    await vi.advanceTimersByTimeAsync(ACK_TIMEOUT_MS)
+    expect(view()).toEqual(['c1:failed:hello'])
+    chat.retry('c1')
+    expect(view()).toEqual(['c1:sending:hello'])
+    expect(socket().messageFrames()).toHaveLength(2)
+  })
+
+  test('an error frame naming a message marks it failed', async () => {
+    const { chat, socket, connect, view } = setup()
+    await chat.start()
+    await connect()
+    chat.send('hello')
+    socket().push({ type: 'error', code: 'message.too_long', message: 'Too long', clientId: 'c1' })
+    expect(view()).toEqual(['c1:failed:hello'])
+  })
+
+  test('a message sent while the socket reconnects goes over HTTP at once', async () => {
+    const { chat, api, socket, connect, view } = setup()
+    await chat.start()
+    await connect()
+    socket().handlers.close(1006)
+    chat.send('hello')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(api.postMessage).toHaveBeenCalledTimes(1)
+    expect(view()).toEqual(['m-c1:sent:hello'])
+  })
+
+  test('messages written while offline stay sending and go out once when the socket is back', async () => {
+    const { chat, api, sockets, socket, connect, view, setOnline } = setup()
+    await chat.start()
+    await connect()
+    setOnline(false)
+    chat.networkChanged(false)
+    expect(chat.getSnapshot().connection).toBe('offline')
+    chat.send('one')
+    chat.send('two')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(api.postMessage).not.toHaveBeenCalled()
+    expect(view()).toEqual(['c1:sending:one', 'c2:sending:two'])
+
+    setOnline(true)
+    chat.networkChanged(true)
+    expect(sockets).toHaveLength(2)
+    await connect()
+    expect(socket().messageFrames()).toEqual([
+      { type: 'message', clientId: 'c1', text: 'one' },
+      { type: 'message', clientId: 'c2', text: 'two' },
+    ])
+    // A second `ready` on the same socket does not send them again.
+    socket().push({ type: 'ready', seq: 10 })
+    expect(socket().messageFrames()).toHaveLength(2)
+  })
+
+  test('a lost socket reconnects with growing delays', async () => {
+    const { chat, sockets, socket } = setup()
+    await chat.start()
+    expect(sockets).toHaveLength(1)
+    socket().handlers.close(1006) // first failure: ~0.4 s with the fixed jitter
+    await vi.advanceTimersByTimeAsync(374)
+    expect(sockets).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(sockets).toHaveLength(2)
+    socket().handlers.close(1006) // second failure: ~0.75 s, and the banner says offline
+    expect(chat.getSnapshot().connection).toBe('offline')
+    await vi.advanceTimersByTimeAsync(749)
+    expect(sockets).toHaveLength(2)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(sockets).toHaveLength(3)
+  })
+
+  test('agent replies while the chat is closed count as unread until it opens', async () => {
+    const { chat, socket, connect } = setup()
+    const counts: number[] = []
+    chat.onUnread = (count) => counts.push(count)
+    await chat.start()
+    await connect()
+    const reply = stored({ id: 'r1', seq: 11, direction: 'outgoing' })
+    socket().push({ type: 'event', event: created(reply) })
+    socket().push({ type: 'event', event: created(reply) })
+    socket().push({ type: 'event', event: created(stored({ id: 'v', seq: 12 })) })
+    expect(chat.getSnapshot().unread).toBe(1)
+    chat.setVisible(true)
+    socket().push({
+      type: 'event',
+      event: created(stored({ id: 'r2', seq: 13, direction: 'outgoing' })),
+    })
+    expect(counts).toEqual([1, 0])
+  })
+
+  test('the agent typing indicator clears by itself and when the reply arrives', async () => {
+    const { chat, socket, connect } = setup()
+    await chat.start()
+    await connect()
+    socket().push({ type: 'typing', typing: true, agentName: 'Li Na' })
+    expect(chat.getSnapshot().agentTyping).toEqual({ name: 'Li Na' })
+    await vi.advanceTimersByTimeAsync(6_000)
+    expect(chat.getSnapshot().agentTyping).toBeNull()
+    socket().push({ type: 'typing', typing: true, agentName: null })
+    socket().push({
+      type: 'event',
+      event: created(stored({ id: 'r', seq: 11, direction: 'outgoing' })),
+    })
+    expect(chat.getSnapshot().agentTyping).toBeNull()
+  })
+
+  test('visitor typing is throttled and stops after a pause or on send', async () => {
+    const { chat, socket, connect } = setup()
+    await chat.start()
+    await connect()
+    const typingFrames = () => socket().sent.filter((f) => f.type === 'typing')
+    chat.noteTyping('h')
+    chat.noteTyping('he')
+    chat.noteTyping('hel')
+    expect(typingFrames()).toEqual([{ type: 'typing', typing: true }])
+    await vi.advanceTimersByTimeAsync(3_000)
+    expect(typingFrames()).toEqual([
+      { type: 'typing', typing: true },
+      { type: 'typing', typing: false },
+    ])
+    chat.noteTyping('hello')
+    chat.send('hello')
+    expect(typingFrames().at(-1)).toEqual({ type: 'typing', typing: false })
+  })
+
+  test('a refused visitor token gets a new session before reconnecting', async () => {
+    const { chat, api, sockets, socket, storage } = setup()
+    await chat.start()
+    api.startSession.mockResolvedValueOnce({
+      visitorToken: 'token-2',
+      visitorId: 'visitor-2',
+      conversation: null,
+      messages: [],
+      seq: 10,
+    })
+    socket().handlers.open()
+    socket().handlers.close(4401)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(api.startSession).toHaveBeenLastCalledWith('token-1')
+    expect(storage.get('kefu.visitor.pub-1')).toBe('token-2')
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(sockets).toHaveLength(2)
+    socket().handlers.open()
+    expect(socket().sent[0]).toEqual({ type: 'auth', visitorToken: 'token-2' })
+  })
+
+  test('an unknown inbox makes the chat unavailable instead of retrying', async () => {
+    const { chat, api } = setup()
+    api.getConfig.mockRejectedValueOnce(new ApiError(404, 'inbox.not_found', 'No such inbox'))
+    await chat.start()
+    expect(chat.getSnapshot().phase).toBe('unavailable')
+    expect(chat.send('hello')).toBe(false)
+  })
+
+  test('texts longer than the limit are not sent', async () => {
+    const { chat } = setup()
+    await chat.start()
+    expect(chat.send('x'.repeat(10_001))).toBe(false)
+    expect(chat.send('   ')).toBe(false)
+    expect(chat.send('x'.repeat(10_000))).toBe(true)
+  })
+})

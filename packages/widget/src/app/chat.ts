@@ -1,0 +1,589 @@
+// The visitor's chat session: the socket with its reconnects and catch-up, the outbox with its
+// ack timeouts and HTTP fallback, typing and unread counting. The UI only reads snapshots and
+// calls the public methods; the timeline rules live in ./timeline.
+import type {
+  EventDTO,
+  MaxMessageLength,
+  MessageDTO,
+  VisitorClientFrame,
+  VisitorServerFrame,
+  WidgetConfig,
+  WidgetSession,
+} from '@kefu/protocol'
+import { ApiError, type WidgetApi } from './api'
+import {
+  addPending,
+  advanceCursor,
+  applyEvent,
+  confirmMessage,
+  createTimeline,
+  findPending,
+  hasMessage,
+  listMessages,
+  setPendingState,
+  type Timeline,
+  type TimelineMessage,
+  timelineFromHistory,
+} from './timeline'
+
+export const MAX_MESSAGE_LENGTH: MaxMessageLength = 10_000
+
+/** No ack within this long and the message goes again over HTTP, under the same clientId. */
+export const ACK_TIMEOUT_MS = 8_000
+const TYPING_IDLE_MS = 3_000
+/** While the visitor keeps typing, `typing: true` is repeated this often so it does not expire. */
+const TYPING_REFRESH_MS = 3_000
+const AGENT_TYPING_TTL_MS = 6_000
+const HEARTBEAT_MS = 25_000
+const BACKOFF_BASE_MS = 500
+const BACKOFF_CAP_MS = 10_000
+
+export type ConnectionState = 'connecting' | 'online' | 'offline'
+export type Phase = 'loading' | 'ready' | 'unavailable'
+
+export interface ChatSnapshot {
+  phase: Phase
+  config: WidgetConfig | null
+  connection: ConnectionState
+  messages: TimelineMessage[]
+  /** Set while an agent is typing; `name` may be unknown. */
+  agentTyping: { name: string | null } | null
+  /** From the config, and true as soon as an agent types or replies live. */
+  agentsOnline: boolean
+  unread: number
+}
+
+export interface SocketHandlers {
+  open(): void
+  message(data: string): void
+  close(code: number): void
+}
+
+/** The close code the server uses when it does not accept the visitor token. */
+export const CLOSE_UNAUTHORIZED = 4401
+
+/** A connected socket as the chat sees it. `close()` detaches it: no handler runs afterwards. */
+export interface SocketHandle {
+  send(data: string): void
+  close(): void
+}
+
+export type OpenSocket = (url: string, handlers: SocketHandlers) => SocketHandle
+
+export interface KeyValueStore {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+}
+
+export interface ChatOptions {
+  api: WidgetApi
+  inbox: string
+  socketUrl: string
+  openSocket: OpenSocket
+  storage: KeyValueStore | null
+  newClientId: () => string
+  isOnline: () => boolean
+  random?: () => number
+  now?: () => number
+}
+
+type Timer = ReturnType<typeof setTimeout>
+
+export class Chat {
+  /** Called whenever the number of unseen agent replies changes. */
+  onUnread: (count: number) => void = () => {}
+
+  private readonly options: ChatOptions
+  private readonly random: () => number
+  private readonly now: () => number
+  private readonly storageKey: string
+  private readonly listeners = new Set<() => void>()
+
+  private timeline: Timeline = createTimeline()
+  private config: WidgetConfig | null = null
+  private phase: Phase = 'loading'
+  private connection: ConnectionState = 'connecting'
+  private agentTyping: { name: string | null } | null = null
+  private agentSeen = false
+  private unread = 0
+  private visible = false
+  private token: string | null = null
+  private memoryToken: string | null = null
+  private snapshot: ChatSnapshot
+  private listedFrom: Timeline | null = null
+  private stopped = false
+
+  private socket: SocketHandle | null = null
+  /** Bumped on every connect and drop, so callbacks of an old socket are ignored. */
+  private generation = 0
+  private ready = false
+  private caughtUp = false
+  private failures = 0
+  private lastFrameAt = 0
+  private reconnectTimer: Timer | undefined
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined
+  private wakeStart: (() => void) | undefined
+
+  private readonly ackTimers = new Map<string, Timer>()
+  /** clientIds currently on their way (socket awaiting ack, or HTTP request running). */
+  private readonly inFlight = new Set<string>()
+  private typingSentAt = 0
+  private typingIdleTimer: Timer | undefined
+  private agentTypingTimer: Timer | undefined
+
+  constructor(options: ChatOptions) {
+    this.options = options
+    this.random = options.random ?? Math.random
+    this.now = options.now ?? Date.now
+    this.storageKey = `kefu.visitor.${options.inbox}`
+    this.snapshot = this.buildSnapshot()
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  getSnapshot(): ChatSnapshot {
+    return this.snapshot
+  }
+
+  /** Loads config and session (retrying while the server is unreachable), then connects. */
+  async start(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        const [config, session] = await Promise.all([
+          this.options.api.getConfig(),
+          this.options.api.startSession(this.readToken()),
+        ])
+        if (this.stopped) return
+        this.config = config
+        this.adoptSession(session)
+        this.phase = 'ready'
+        this.emit()
+        this.connect()
+        return
+      } catch (error) {
+        // An unknown inbox or a refused origin will not get better by asking again.
+        if (error instanceof ApiError && isPermanent(error.status)) {
+          this.phase = 'unavailable'
+          this.emit()
+          return
+        }
+        this.setConnection(attempt > 0 || !this.options.isOnline() ? 'offline' : 'connecting')
+        await new Promise<void>((resolve) => {
+          this.wakeStart = resolve
+          setTimeout(resolve, this.backoff(attempt))
+        })
+      }
+    }
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.dropSocket()
+    clearTimeout(this.reconnectTimer)
+    clearTimeout(this.typingIdleTimer)
+    clearTimeout(this.agentTypingTimer)
+    this.wakeStart?.()
+  }
+
+  /** Shows the message at once and sends it; false when there is nothing (valid) to send. */
+  send(text: string): boolean {
+    const body = text.trim()
+    if (this.phase !== 'ready' || !body || body.length > MAX_MESSAGE_LENGTH) return false
+    const clientId = this.options.newClientId()
+    this.timeline = addPending(this.timeline, { clientId, text: body, createdAt: this.now() })
+    this.stopTyping()
+    this.emit()
+    this.dispatch(clientId)
+    return true
+  }
+
+  retry(clientId: string): void {
+    const before = this.timeline
+    this.timeline = setPendingState(before, clientId, 'sending')
+    if (this.timeline === before) return
+    this.emit()
+    this.dispatch(clientId)
+  }
+
+  /** The composer changed: tell agents the visitor is typing, throttled, and when it stops. */
+  noteTyping(text: string): void {
+    if (!text.trim()) {
+      this.stopTyping()
+      return
+    }
+    if (!this.ready) return
+    const now = this.now()
+    if (now - this.typingSentAt >= TYPING_REFRESH_MS) {
+      this.typingSentAt = now
+      this.sendFrame({ type: 'typing', typing: true })
+    }
+    clearTimeout(this.typingIdleTimer)
+    this.typingIdleTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS)
+  }
+
+  /** Whether the visitor can see the chat; replies while hidden count as unread. */
+  setVisible(visible: boolean): void {
+    this.visible = visible
+    if (visible) this.setUnread(0)
+  }
+
+  /** The browser's online/offline events, and the page becoming visible again. */
+  networkChanged(online: boolean): void {
+    if (this.stopped) return
+    if (!online) {
+      const awaiting = this.dropSocket()
+      this.scheduleReconnect()
+      for (const clientId of awaiting) this.dispatch(clientId)
+      return
+    }
+    this.wakeStart?.()
+    if (this.ready || this.phase !== 'ready') return
+    this.dropSocket()
+    this.failures = 0
+    this.connect()
+  }
+
+  // ---------- connection ----------
+
+  private connect(): void {
+    if (this.stopped || this.socket || !this.token) return
+    clearTimeout(this.reconnectTimer)
+    const generation = ++this.generation
+    const token = this.token
+    this.setConnection(this.failures >= 2 || !this.options.isOnline() ? 'offline' : 'connecting')
+    this.socket = this.options.openSocket(this.options.socketUrl, {
+      open: () => {
+        if (generation === this.generation) this.sendFrame({ type: 'auth', visitorToken: token })
+      },
+      message: (data) => {
+        if (generation === this.generation) this.receive(data, generation)
+      },
+      close: (code) => {
+        if (generation !== this.generation) return
+        if (code === CLOSE_UNAUTHORIZED) void this.renewSession()
+        else this.disconnected()
+      },
+    })
+  }
+
+  private disconnected(): void {
+    const awaiting = this.dropSocket()
+    this.scheduleReconnect()
+    // Whatever waited for an ack goes by HTTP now, or waits for the socket if we are offline.
+    for (const clientId of awaiting) this.dispatch(clientId)
+  }
+
+  /** Forgets the current socket; returns the clientIds that were waiting for its ack. */
+  private dropSocket(): string[] {
+    this.generation++
+    this.socket?.close()
+    this.socket = null
+    this.ready = false
+    this.caughtUp = false
+    this.typingSentAt = 0
+    clearInterval(this.heartbeatTimer)
+    const awaiting = [...this.ackTimers.keys()]
+    for (const clientId of awaiting) this.settle(clientId)
+    return awaiting
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return
+    this.failures++
+    this.setConnection(this.failures >= 2 || !this.options.isOnline() ? 'offline' : 'connecting')
+    clearTimeout(this.reconnectTimer)
+    this.reconnectTimer = setTimeout(() => this.connect(), this.backoff(this.failures - 1))
+  }
+
+  /** Exponential backoff with jitter, so a restarted server is not hit by every visitor at once. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt)
+    return ceiling / 2 + (this.random() * ceiling) / 2
+  }
+
+  private startHeartbeat(): void {
+    clearInterval(this.heartbeatTimer)
+    this.heartbeatTimer = setInterval(() => {
+      // A socket that stays silent through two pings is dead even if it was never closed.
+      if (this.now() - this.lastFrameAt > HEARTBEAT_MS * 2) this.disconnected()
+      else this.sendFrame({ type: 'ping' })
+    }, HEARTBEAT_MS)
+  }
+
+  private sendFrame(frame: VisitorClientFrame): void {
+    this.socket?.send(JSON.stringify(frame))
+  }
+
+  private receive(data: string, generation: number): void {
+    let frame: VisitorServerFrame
+    try {
+      frame = JSON.parse(data) as VisitorServerFrame
+    } catch {
+      return
+    }
+    if (!frame || typeof frame !== 'object') return
+    this.lastFrameAt = this.now()
+    switch (frame.type) {
+      case 'ready':
+        this.ready = true
+        this.failures = 0
+        this.setConnection('online')
+        this.startHeartbeat()
+        void this.catchUp(generation)
+        this.flush()
+        break
+      case 'event':
+        if (isEvent(frame.event)) this.receiveEvent(frame.event, true)
+        break
+      case 'ack':
+        if (isMessage(frame.message)) this.confirm(frame.message)
+        break
+      case 'typing':
+        this.showAgentTyping(frame.typing === true, frame.agentName ?? null)
+        break
+      case 'error':
+        if (typeof frame.clientId === 'string') this.fail(frame.clientId)
+        else if (!this.ready) void this.renewSession() // the visitor token was refused
+        break
+    }
+  }
+
+  /** Fetches what happened while disconnected, page by page, from the last applied seq. */
+  private async catchUp(generation: number): Promise<void> {
+    const token = this.token
+    if (!token) return
+    let since = this.timeline.cursor
+    try {
+      for (;;) {
+        const page = await this.options.api.getEvents(token, since)
+        for (const event of page.events) if (isEvent(event)) this.receiveEvent(event, false)
+        this.timeline = advanceCursor(this.timeline, page.seq)
+        if (!page.more || page.seq <= since) break
+        since = page.seq
+      }
+      // From now on live events arrive in order, so each one may move the cursor.
+      if (generation === this.generation) this.caughtUp = true
+    } catch (error) {
+      if (generation !== this.generation) return
+      if (error instanceof ApiError && error.status === 401) void this.renewSession()
+      else this.disconnected() // the next connection retries the catch-up
+    }
+  }
+
+  /** Asks for a session again with the stored token; the server replaces a token it does not know. */
+  private async renewSession(): Promise<void> {
+    const awaiting = this.dropSocket()
+    try {
+      this.adoptSession(await this.options.api.startSession(this.token))
+      this.emit()
+    } catch {
+      // unreachable: the reconnect below tries again
+    }
+    this.scheduleReconnect()
+    for (const clientId of awaiting) this.dispatch(clientId)
+  }
+
+  private adoptSession(session: WidgetSession): void {
+    if (session.visitorToken !== this.token) {
+      this.token = session.visitorToken
+      this.writeToken(session.visitorToken)
+    }
+    // Messages written before a renewed session keep waiting to be sent.
+    let timeline = timelineFromHistory(session.messages, session.seq)
+    for (const pending of this.timeline.pending.values()) {
+      if (!pending.clientId) continue
+      timeline = addPending(timeline, { ...pending, clientId: pending.clientId })
+      if (pending.state === 'failed')
+        timeline = setPendingState(timeline, pending.clientId, 'failed')
+    }
+    this.timeline = timeline
+  }
+
+  // ---------- timeline ----------
+
+  private receiveEvent(event: EventDTO, live: boolean): void {
+    const before = this.timeline
+    let after = applyEvent(before, event)
+    if (live && this.caughtUp) after = advanceCursor(after, event.seq)
+    this.timeline = after
+    if (event.type === 'message.created') {
+      const message = event.message
+      if (message.clientId && !findPending(after, message.clientId)) this.settle(message.clientId)
+      const isNew = !hasMessage(before, message.id) && hasMessage(after, message.id)
+      if (isNew && message.direction === 'outgoing') {
+        if (live) this.agentSeen = true
+        this.clearAgentTyping()
+        if (!this.visible) this.setUnread(this.unread + 1)
+      }
+    }
+    if (after !== before) this.emit()
+  }
+
+  private confirm(message: MessageDTO): void {
+    const before = this.timeline
+    this.timeline = confirmMessage(before, message)
+    if (message.clientId) this.settle(message.clientId)
+    if (this.timeline !== before) this.emit()
+  }
+
+  private fail(clientId: string): void {
+    this.settle(clientId)
+    const before = this.timeline
+    this.timeline = setPendingState(before, clientId, 'failed')
+    if (this.timeline !== before) this.emit()
+  }
+
+  /** The message needs no more waiting: stop its ack timer. */
+  private settle(clientId: string): void {
+    clearTimeout(this.ackTimers.get(clientId))
+    this.ackTimers.delete(clientId)
+    this.inFlight.delete(clientId)
+  }
+
+  // ---------- outbox ----------
+
+  /** Sends every message still waiting, oldest first; runs whenever the socket is (back) up. */
+  private flush(): void {
+    for (const message of listMessages(this.timeline)) {
+      if (message.state === 'sending' && message.clientId) this.dispatch(message.clientId)
+    }
+  }
+
+  private dispatch(clientId: string): void {
+    const message = findPending(this.timeline, clientId)
+    if (message?.state !== 'sending' || this.inFlight.has(clientId)) return
+    if (this.ready) {
+      this.inFlight.add(clientId)
+      this.sendFrame({ type: 'message', clientId, text: message.text })
+      this.ackTimers.set(
+        clientId,
+        setTimeout(() => {
+          this.settle(clientId)
+          void this.post(clientId, true)
+        }, ACK_TIMEOUT_MS),
+      )
+    } else if (this.connection !== 'offline') {
+      void this.post(clientId, false)
+    }
+    // Offline: it stays `sending` and flush() sends it once the socket is back.
+  }
+
+  private async post(clientId: string, afterAckTimeout: boolean): Promise<void> {
+    const message = findPending(this.timeline, clientId)
+    const token = this.token
+    if (!message || !token || this.inFlight.has(clientId)) return
+    this.inFlight.add(clientId)
+    try {
+      const stored = await this.options.api.postMessage(token, { clientId, text: message.text })
+      this.confirm(stored)
+    } catch (error) {
+      this.inFlight.delete(clientId)
+      if (!findPending(this.timeline, clientId)) return
+      if (error instanceof ApiError || afterAckTimeout) this.fail(clientId)
+      // The server could not be reached while the socket was down: the socket may be back by
+      // now (then send it there), or flush() will send it when it is.
+      else if (this.ready) this.dispatch(clientId)
+    }
+  }
+
+  // ---------- typing, unread, snapshot ----------
+
+  private stopTyping(): void {
+    clearTimeout(this.typingIdleTimer)
+    if (!this.typingSentAt) return
+    this.typingSentAt = 0
+    this.sendFrame({ type: 'typing', typing: false })
+  }
+
+  private showAgentTyping(typing: boolean, name: string | null): void {
+    clearTimeout(this.agentTypingTimer)
+    if (!typing) {
+      this.clearAgentTyping()
+      return
+    }
+    this.agentTyping = { name }
+    this.agentSeen = true
+    // Typing frames can be lost with a dropped socket; an indicator must not hang forever.
+    this.agentTypingTimer = setTimeout(() => this.clearAgentTyping(), AGENT_TYPING_TTL_MS)
+    this.emit()
+  }
+
+  private clearAgentTyping(): void {
+    clearTimeout(this.agentTypingTimer)
+    if (!this.agentTyping) return
+    this.agentTyping = null
+    this.emit()
+  }
+
+  private setUnread(count: number): void {
+    if (count === this.unread) return
+    this.unread = count
+    this.onUnread(count)
+    this.emit()
+  }
+
+  private setConnection(connection: ConnectionState): void {
+    if (connection === this.connection) return
+    this.connection = connection
+    this.emit()
+  }
+
+  private readToken(): string | null {
+    try {
+      return this.options.storage?.getItem(this.storageKey) ?? this.memoryToken
+    } catch {
+      // Storage can be blocked for third-party frames; the visitor then lasts for this page.
+      return this.memoryToken
+    }
+  }
+
+  private writeToken(token: string): void {
+    this.memoryToken = token
+    try {
+      this.options.storage?.setItem(this.storageKey, token)
+    } catch {
+      // see readToken
+    }
+  }
+
+  private emit(): void {
+    this.snapshot = this.buildSnapshot()
+    for (const listener of this.listeners) listener()
+  }
+
+  private buildSnapshot(): ChatSnapshot {
+    const messages =
+      this.listedFrom === this.timeline ? this.snapshot.messages : listMessages(this.timeline)
+    this.listedFrom = this.timeline
+    return {
+      phase: this.phase,
+      config: this.config,
+      connection: this.connection,
+      messages,
+      agentTyping: this.agentTyping,
+      agentsOnline: (this.config?.agentsOnline ?? true) || this.agentSeen,
+      unread: this.unread,
+    }
+  }
+}
+
+/** Client errors are final, except a timeout or a rate limit, which waiting cures. */
+function isPermanent(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429
+}
+
+function isEvent(value: unknown): value is EventDTO {
+  if (typeof value !== 'object' || value === null) return false
+  const event = value as EventDTO
+  return (
+    typeof event.seq === 'number' &&
+    (event.type !== 'message.created' || isMessage((event as { message?: unknown }).message))
+  )
+}
+
+function isMessage(value: unknown): value is MessageDTO {
+  return typeof value === 'object' && value !== null && typeof (value as MessageDTO).id === 'string'
+}

@@ -1,0 +1,106 @@
+import type { Locale } from '@kefu/protocol'
+
+export interface Strings {
+  placeholder: string
+  send: string
+  close: string
+  conversation: string
+  typing: (name: string | null) => string
+  sending: string
+  failed: string
+  retry: string
+  connecting: string
+  online: string
+  offline: string
+  empty: string
+  away: string
+  loading: string
+  unavailable: string
+  support: string
+  charactersLeft: (count: number) => string
+}
+
+const en: Strings = {
+  placeholder: 'Write a message…',
+  send: 'Send',
+  close: 'Close chat',
+  conversation: 'Conversation',
+  typing: (name) => `${name ?? 'Support'} is typing…`,
+  sending: 'Sending…',
+  failed: 'Not sent.',
+  retry: 'Retry',
+  connecting: 'Connecting…',
+  online: 'Connected',
+  offline: 'You are offline. Messages will be sent when the connection is back.',
+  empty: 'Ask us anything. We will reply right here.',
+  away: 'We are away right now. Leave a message and we will get back to you.',
+  loading: 'Loading…',
+  unavailable: 'Chat is not available right now.',
+  support: 'Support',
+  charactersLeft: (count) => `${count} characters left`,
+}
+
+const zhCN: Strings = {
+  placeholder: '输入消息…',
+  send: '发送',
+  close: '关闭对话',
+  conversation: '对话记录',
+  typing: (name) => `${name ?? '客服'}正在输入…`,
+  sending: '发送中…',
+  failed: '发送失败。',
+  retry: '重试',
+  connecting: '正在连接…',
+  online: '已连接',
+  offline: '网络已断开，恢复连接后将自动发送消息。',
+  empty: '有任何问题都可以问我们，我们会在这里回复您。',
+  away: '我们暂时不在线，请留言，我们会尽快回复您。',
+  loading: '加载中…',
+  unavailable: '在线客服暂时无法使用。',
+  support: '客服',
+  charactersLeft: (count) => `还可输入 ${count} 字`,
+}
+
+const zhTW: Strings = {
+  placeholder: '輸入訊息…',
+  send: '傳送',
+  close: '關閉對話',
+  conversation: '對話紀錄',
+  typing: (name) => `${name ?? '客服'}正在輸入…`,
+  sending: '傳送中…',
+  failed: '傳送失敗。',
+  retry: '重試',
+  connecting: '正在連線…',
+  online: '已連線',
+  offline: '網路已中斷，恢復連線後將自動傳送訊息。',
+  empty: '有任何問題都可以問我們，我們會在這裡回覆您。',
+  away: '我們暫時不在線上，請留言，我們會盡快回覆您。',
+  loading: '載入中…',
+  unavailable: '線上客服暫時無法使用。',
+  support: '客服',
+  charactersLeft: (count) => `還可輸入 ${count} 字`,
+}
+
+export const dictionary: Record<Locale, Strings> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW }
+
+/** The inbox's configured locale wins; otherwise the first browser language Kefu speaks. */
+export function pickLocale(
+  configured: Locale | null | undefined,
+  languages: readonly string[],
+): Locale {
+  if (configured && configured in dictionary) return configured
+  for (const language of languages) {
+    const locale = localeOf(language)
+    if (locale) return locale
+  }
+  return 'en'
+}
+
+function localeOf(language: string): Locale | undefined {
+  const tag = language.toLowerCase()
+  if (tag === 'zh' || tag.startsWith('zh-')) {
+    // Traditional script: Taiwan, Hong Kong, Macau, or an explicit Hant tag.
+    return /^zh-(tw|hk|mo)\b|\bhant\b/.test(tag) ? 'zh-TW' : 'zh-CN'
+  }
+  if (tag === 'en' || tag.startsWith('en-')) return 'en'
+  return undefined
+}

@@ -1,0 +1,57 @@
+import { render } from 'preact'
+import { App } from './App'
+import { createWidgetApi } from './api'
+import { connectToHost } from './bridge'
+import { browserStorage, newClientId, openBrowserSocket } from './browser'
+import { Chat } from './chat'
+import './styles.css'
+
+const params = new URLSearchParams(location.search)
+const inbox = params.get('inbox') ?? ''
+
+const chat = new Chat({
+  api: createWidgetApi({ baseUrl: location.origin, inbox }),
+  inbox,
+  socketUrl: `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/api/widget/ws`,
+  openSocket: openBrowserSocket,
+  storage: browserStorage(),
+  newClientId,
+  isOnline: () => navigator.onLine !== false,
+})
+
+const host = connectToHost(params.get('host'), (message) => {
+  const open = message.kefu === 'open'
+  chat.setVisible(open)
+  // Touch screens would pop the keyboard over the conversation; let the visitor tap instead.
+  if (open && !matchMedia('(pointer: coarse)').matches) {
+    document.querySelector<HTMLTextAreaElement>('textarea[data-testid="composer"]')?.focus()
+  }
+})
+chat.onUnread = (count) => host.post({ kefu: 'unread', count })
+// Opened on its own (no host page), the chat is always in view.
+if (!host.embedded) chat.setVisible(true)
+
+const close = () => host.post({ kefu: 'close' })
+
+addEventListener('online', () => chat.networkChanged(true))
+addEventListener('offline', () => chat.networkChanged(false))
+document.addEventListener('visibilitychange', () => {
+  // Background tabs get their sockets throttled or cut; come back connected without waiting.
+  if (document.visibilityState === 'visible' && navigator.onLine) chat.networkChanged(true)
+})
+document.addEventListener('keydown', (event) => {
+  // Keys pressed inside the frame never reach the host page, so Escape is handled here too.
+  if (event.key === 'Escape' && !event.isComposing && host.embedded) close()
+})
+
+render(
+  <App
+    chat={chat}
+    embedded={host.embedded}
+    onClose={close}
+    languages={navigator.languages?.length ? navigator.languages : [navigator.language]}
+  />,
+  document.getElementById('app')!,
+)
+host.post({ kefu: 'ready' })
+void chat.start()

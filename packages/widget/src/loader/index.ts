@@ -1,0 +1,132 @@
+// The Kefu loader, embedded with one tag on any website:
+//   <script src="https://HOST/widget.js" data-inbox="PUBLIC_TOKEN" async></script>
+// It draws the launcher and, on first open, the chat iframe served from HOST. Its only global
+// is window.Kefu.
+import { styles } from './styles'
+
+type Command = 'open' | 'close' | 'toggle'
+type KefuApi = Record<Command, () => void>
+const w = window as unknown as { Kefu?: KefuApi | unknown[] }
+
+const LABELS: Record<string, [open: string, close: string]> = {
+  en: ['Open chat', 'Close chat'],
+  cn: ['打开在线客服', '关闭在线客服'],
+  tw: ['開啟線上客服', '關閉線上客服'],
+}
+
+const BUBBLE =
+  'M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4 21.5l4.6-2.1c1.1.3 2.2.4 3.4.4 5.5 0 10-3.8 10-8.5S17.5 3 12 3z'
+const CROSS =
+  'M6.4 5 5 6.4l5.6 5.6L5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z'
+
+/** `async` scripts may run with currentScript unset (e.g. when injected), so search as well. */
+function findScript(): HTMLScriptElement | undefined {
+  const current = document.currentScript as HTMLScriptElement | null
+  if (current?.dataset.inbox) return current
+  for (const script of document.querySelectorAll<HTMLScriptElement>('script[data-inbox]')) {
+    if (/\/widget\.js([?#]|$)/.test(script.src)) return script
+  }
+  return undefined
+}
+
+function labels(): [string, string] {
+  const lang = (navigator.language || '').toLowerCase()
+  if (!lang.startsWith('zh')) return LABELS.en!
+  return /^zh-(tw|hk|mo)|hant/.test(lang) ? LABELS.tw! : LABELS.cn!
+}
+
+function start(script: HTMLScriptElement, token: string): void {
+  const origin = new URL(script.src, location.href).origin
+  const queued = Array.isArray(w.Kefu) ? w.Kefu : []
+  const [openLabel, closeLabel] = labels()
+  let isOpen = false
+  let unread = 0
+  let launcher: HTMLButtonElement | undefined
+  let badge: HTMLElement | undefined
+  let frame: HTMLIFrameElement | undefined
+  let shadow: ShadowRoot | undefined
+
+  // Until the frame says ready it still holds about:blank, which postMessage cannot target.
+  let frameReady = false
+  const post = () => {
+    if (frameReady) frame?.contentWindow?.postMessage({ kefu: isOpen ? 'open' : 'closed' }, origin)
+  }
+
+  const render = () => {
+    if (!launcher || !badge || !shadow) return
+    if (isOpen && !frame) {
+      frame = document.createElement('iframe')
+      frame.id = 'kefu-frame'
+      frame.title = 'Kefu chat'
+      frame.src = `${origin}/widget/frame?inbox=${encodeURIComponent(token)}&host=${encodeURIComponent(location.origin)}`
+      shadow.appendChild(frame)
+      launcher.setAttribute('aria-controls', frame.id)
+    }
+    frame?.classList.toggle('open', isOpen)
+    launcher.setAttribute('aria-expanded', String(isOpen))
+    launcher.setAttribute(
+      'aria-label',
+      (isOpen ? closeLabel : openLabel) + (unread && !isOpen ? ` (${unread})` : ''),
+    )
+    badge.textContent = unread > 99 ? '99+' : String(unread)
+    badge.hidden = !unread
+    post()
+  }
+
+  const setOpen = (open: boolean, moveFocus?: boolean) => {
+    if (open === isOpen) return
+    isOpen = open
+    render()
+    // Keyboard users land in the chat on open and back on the launcher on close.
+    if (moveFocus) (open ? frame : launcher)?.focus()
+  }
+
+  const api: KefuApi = {
+    open: () => setOpen(true, true),
+    close: () => setOpen(false, true),
+    toggle: () => setOpen(!isOpen, true),
+  }
+  w.Kefu = api
+
+  addEventListener('message', (event) => {
+    // Only the chat frame, from the Kefu server, may drive the launcher.
+    if (!frame || event.origin !== origin || event.source !== frame.contentWindow) return
+    const data = event.data as { kefu?: unknown; count?: unknown } | null
+    if (data?.kefu === 'ready') {
+      frameReady = true
+      post()
+    } else if (data?.kefu === 'close') setOpen(false, true)
+    else if (data?.kefu === 'unread') {
+      unread = Math.max(0, Math.floor(Number(data.count)) || 0)
+      render()
+    }
+  })
+
+  const mount = () => {
+    const root = document.createElement('div')
+    root.id = 'kefu-root'
+    // Inline, so no host rule (transform, display, filter…) can move the fixed children.
+    root.setAttribute('style', 'all:initial')
+    shadow = root.attachShadow({ mode: 'open' })
+    shadow.innerHTML = `<style>${styles}</style><button id="kefu-launcher" type="button"><svg class="a" viewBox="0 0 24 24" aria-hidden="true"><path d="${BUBBLE}"/></svg><svg class="b" viewBox="0 0 24 24" aria-hidden="true"><path d="${CROSS}"/></svg><span id="kefu-badge" aria-hidden="true" hidden></span></button>`
+    launcher = shadow.querySelector('button')!
+    badge = shadow.getElementById('kefu-badge')!
+    launcher.addEventListener('click', api.toggle)
+    shadow.addEventListener('keydown', (event) => {
+      if ((event as KeyboardEvent).key === 'Escape' && isOpen) setOpen(false, true)
+    })
+    document.body.appendChild(root)
+    render()
+    for (const command of queued) {
+      if (command === 'open' || command === 'close' || command === 'toggle') api[command]()
+    }
+  }
+
+  if (document.body) mount()
+  else document.addEventListener('DOMContentLoaded', mount)
+}
+
+const script = findScript()
+const token = script?.dataset.inbox
+// A second copy of the tag must not draw a second launcher.
+if (script && token && !(w.Kefu && !Array.isArray(w.Kefu))) start(script, token)
