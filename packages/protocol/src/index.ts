@@ -214,7 +214,13 @@ export type AgentServerFrame =
 // GET  /api/widget/messages            → { conversation: ConversationDTO | null, messages: MessageDTO[] }
 // POST /api/widget/messages            { clientId, text } → MessageDTO (first message opens the conversation)
 // GET  /api/widget/events?since=N      → EventsPage (only this visitor's conversations, never notes)
-// WS   /api/widget/ws                  first frame must be { type: 'auth', visitorToken }
+// GET  /api/widget/config is public (Access-Control-Allow-Origin: *) so the loader may read it.
+// WS   /api/widget/ws                  first frame must be { type: 'auth', visitorToken }; an unknown
+//                                      token (or none within 10 s) closes the socket with code 4401,
+//                                      after which the widget starts a new session.
+//
+// Both sockets: the server pings every 30 s; a client may send { type: 'ping' } and gets 'pong'.
+// An agent socket whose session ended (logout, password change) is closed with code 4401.
 
 export interface WidgetConfig {
   inbox: {

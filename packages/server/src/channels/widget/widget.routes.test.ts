@@ -23,6 +23,7 @@ describe.each(dbKinds())('widget routes on %s', (kind) => {
     expect(res.status).toBe(200)
     expect(res.json.inbox.name).toBe('Website')
     expect(res.json.agentsOnline).toBe(false)
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
   })
 
   test('a visitor keeps their history across sessions with the same token', async () => {

@@ -55,6 +55,8 @@ export function widgetRoutes(s: Services) {
     const { inbox: token } = parse(z.strictObject({ inbox: inboxToken }), c.req.query())
     const inbox = await inboxFor(token)
     const settings = parseSettings(inbox.settings)
+    // Public and cookie-less: the loader on any customer page may read it to draw its launcher.
+    c.header('access-control-allow-origin', '*')
     const config: WidgetConfig = {
       inbox: {
         name: inbox.name,
