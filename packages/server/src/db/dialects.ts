@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
@@ -35,10 +37,43 @@ export function openDatabase(url: string): Db {
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('busy_timeout = 5000')
+    const checkpointer = file === ':memory:' ? undefined : startCheckpointer(resolve(file))
+    // Checkpoints normally run off the main thread (below); this is only the safety net that
+    // bounds the WAL if that thread ever stops.
+    if (checkpointer) sqlite.pragma('wal_autocheckpoint = 20000')
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
-    return { kysely, kind: 'sqlite', close: () => kysely.destroy() }
+    return {
+      kysely,
+      kind: 'sqlite',
+      close: async () => {
+        await checkpointer?.terminate()
+        await kysely.destroy()
+      },
+    }
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got "${redactUrl(url)}")`)
+}
+
+/**
+ * better-sqlite3 runs on the event loop's thread, and a WAL checkpoint copies pages into the
+ * database file and fsyncs it: done inline after a commit it stalls every socket for milliseconds.
+ * A worker thread with its own connection checkpoints instead; SQLite lets a PASSIVE checkpoint
+ * run beside the writer, so messages never wait for the disk flush.
+ */
+function startCheckpointer(file: string): Worker {
+  const source = `
+    const { workerData } = require('node:worker_threads')
+    const Database = require(workerData.driver)
+    const db = new Database(workerData.file)
+    db.pragma('busy_timeout = 1000')
+    setInterval(() => {
+      try { db.pragma('wal_checkpoint(PASSIVE)') } catch {}
+    }, workerData.intervalMs)
+  `
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3')
+  const worker = new Worker(source, { eval: true, workerData: { driver, file, intervalMs: 1000 } })
+  worker.unref()
+  return worker
 }
 
 /** Hides a password in a connection URL before it is printed. */
