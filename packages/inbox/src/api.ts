@@ -90,12 +90,12 @@ export const api = {
   agents: () => request<{ agents: AgentDTO[] }>('GET', '/api/agents'),
   inboxes: () => request<{ inboxes: InboxDTO[] }>('GET', '/api/inboxes'),
   conversations: (view: View, status: StatusFilter) =>
-    request<{ conversations: AgentConversationDTO[] }>(
+    request<{ conversations: AgentConversationDTO[]; seq: number }>(
       'GET',
       `/api/conversations?view=${encodeURIComponent(view)}&status=${encodeURIComponent(status)}`,
     ),
   conversation: (id: Id) =>
-    request<{ conversation: AgentConversationDTO; messages: MessageDTO[] }>(
+    request<{ conversation: AgentConversationDTO; messages: MessageDTO[]; seq: number }>(
       'GET',
       `/api/conversations/${encodeURIComponent(id)}`,
     ),

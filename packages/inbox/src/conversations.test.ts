@@ -203,46 +203,119 @@ describe('new messages in the list', () => {
 })
 
 describe('merging a fetched list with live events', () => {
-  test('events that raced the request are not counted twice when the snapshot already has them', () => {
-    const before = conversation({ unreadCount: 0 })
+  // A response reflects every event up to its seq (maybe some later ones too); the events applied
+  // while it was out are handed over with it.
+  test('an event at or before the seq that raced the request is not counted twice', () => {
     const m = message({ id: 'm1', seq: 4, createdAt: 2_000 })
     const event = messageEvent(m)
     // Applied live while the list request was in flight...
-    const live = applyEvent(withRows(before), event, away).state
+    const live = applyEvent(withRows(conversation({ unreadCount: 0 })), event, away).state
     expect(live.byId.get('c1')?.unreadCount).toBe(1)
-    // ...and the server's answer was computed after the message was stored.
+    // ...and the server's answer (seq 5) already counts it.
     const snapshot = conversation({
       unreadCount: 1,
       lastActivityAt: 2_000,
       lastMessage: { text: m.text, direction: 'incoming', createdAt: 2_000 },
     })
-    const merged = mergeSnapshot(live, [snapshot], [event], away)
+    const merged = mergeSnapshot(live, { conversations: [snapshot], seq: 5 }, [event], away)
     expect(merged.byId.get('c1')?.unreadCount).toBe(1)
   })
 
-  test('events newer than the snapshot are applied on top of it', () => {
-    const snapshot = conversation({ unreadCount: 0, lastActivityAt: 1_000 })
-    const m = message({ id: 'm1', seq: 4, createdAt: 2_000 })
+  test('an event after the seq that raced the request is applied on top of the response', () => {
+    const m = message({ id: 'm6', seq: 6, createdAt: 2_000, text: '在吗' })
     const live = applyEvent(withRows(conversation()), messageEvent(m), away).state
-    const merged = mergeSnapshot(live, [snapshot], [messageEvent(m)], away)
-    expect(merged.byId.get('c1')?.unreadCount).toBe(1)
-    expect(merged.byId.get('c1')?.lastMessage?.createdAt).toBe(2_000)
+    const snapshot = conversation({ unreadCount: 0, lastActivityAt: 1_000 })
+    const merged = mergeSnapshot(
+      live,
+      { conversations: [snapshot], seq: 5 },
+      [messageEvent(m)],
+      away,
+    )
+    const row = merged.byId.get('c1')
+    expect(row?.unreadCount).toBe(1)
+    expect(row?.lastMessage?.text).toBe('在吗')
+    expect(row?.lastActivityAt).toBe(2_000)
   })
 
-  test('rows outside the snapshot keep their live state and are not replayed twice', () => {
+  test('events the response reflects that arrive after it are skipped; later ones are applied', () => {
+    const snapshot = conversation({ unreadCount: 1, assigneeId: me, lastActivityAt: 3_000 })
+    let state = mergeSnapshot(emptyList, { conversations: [snapshot], seq: 10 }, [], away)
+    // The socket was behind the list: seq 9 (a message) and 8 (an older state) come in late.
+    state = applyEvent(state, messageEvent(message({ id: 'm9', seq: 9 })), away).state
+    state = applyEvent(state, conversationEvent(conversation({ assigneeId: null }), 8), away).state
+    expect(state.byId.get('c1')?.unreadCount).toBe(1)
+    expect(state.byId.get('c1')?.assigneeId).toBe(me)
+    state = applyEvent(
+      state,
+      messageEvent(message({ id: 'm11', seq: 11, createdAt: 4_000 })),
+      away,
+    ).state
+    expect(state.byId.get('c1')?.unreadCount).toBe(2)
+  })
+
+  test('rows outside the response keep their live state and are not replayed twice', () => {
     const other = conversation({ id: 'c2', lastActivityAt: 500 })
-    const m = message({ id: 'm9', conversationId: 'c2', seq: 4, createdAt: 2_000 })
+    const m = message({ id: 'm9', conversationId: 'c2', seq: 6, createdAt: 2_000 })
     const live = applyEvent(withRows(other), messageEvent(m), away).state
-    const merged = mergeSnapshot(live, [conversation()], [messageEvent(m)], away)
+    const merged = mergeSnapshot(
+      live,
+      { conversations: [conversation()], seq: 5 },
+      [messageEvent(m)],
+      away,
+    )
     expect(merged.byId.get('c2')?.unreadCount).toBe(1)
     expect(merged.byId.has('c1')).toBe(true)
   })
 
-  test('a snapshot makes stashed messages of its conversations redundant', () => {
-    const m = message({ id: 'm1', seq: 4 })
-    const stashed = applyEvent(emptyList, messageEvent(m), away).state
-    const merged = mergeSnapshot(stashed, [conversation({ unreadCount: 1 })], [], away)
+  test('a response makes stashed messages it reflects redundant, and applies newer ones once', () => {
+    const old = message({ id: 'm4', seq: 4 })
+    const stashed = applyEvent(emptyList, messageEvent(old), away).state
+    const merged = mergeSnapshot(
+      stashed,
+      { conversations: [conversation({ unreadCount: 1 })], seq: 5 },
+      [messageEvent(old)],
+      away,
+    )
     expect(merged.orphans.size).toBe(0)
     expect(merged.byId.get('c1')?.unreadCount).toBe(1)
+
+    const newer = message({ id: 'm7', seq: 7, createdAt: 3_000 })
+    const stashedNewer = applyEvent(emptyList, messageEvent(newer), away).state
+    const mergedNewer = mergeSnapshot(
+      stashedNewer,
+      { conversations: [conversation({ unreadCount: 0 })], seq: 5 },
+      [messageEvent(newer)],
+      away,
+    )
+    expect(mergedNewer.orphans.size).toBe(0)
+    expect(mergedNewer.byId.get('c1')?.unreadCount).toBe(1)
+  })
+
+  test('a detail response: messages it lists are never counted again, even after its seq', () => {
+    // The detail (seq 5) was read after message 6 was stored: it lists m6 and counts it as unread.
+    const m6 = message({ id: 'm6', seq: 6, createdAt: 2_000 })
+    const detail = conversation({ unreadCount: 1 })
+    const during = [messageEvent(m6)]
+    const live = applyEvent(withRows(conversation()), messageEvent(m6), away).state
+    let state = mergeSnapshot(
+      live,
+      { conversations: [detail], seq: 5, messageIds: ['m6'] },
+      during,
+      away,
+    )
+    expect(state.byId.get('c1')?.unreadCount).toBe(1)
+    expect(state.byId.get('c1')?.lastMessage?.createdAt).toBe(2_000)
+    // A message it does not list counts.
+    const m7 = message({ id: 'm7', seq: 7, createdAt: 3_000 })
+    state = applyEvent(state, messageEvent(m7), away).state
+    expect(state.byId.get('c1')?.unreadCount).toBe(2)
+  })
+
+  test('a later response replaces the mark of an earlier one', () => {
+    let state = mergeSnapshot(emptyList, { conversations: [conversation()], seq: 10 }, [], away)
+    state = mergeSnapshot(state, { conversations: [conversation()], seq: 3 }, [], away)
+    // The older response does not reflect seq 4..10, so they apply when they come.
+    state = applyEvent(state, messageEvent(message({ id: 'm4', seq: 4 })), away).state
+    expect(state.byId.get('c1')?.unreadCount).toBe(1)
   })
 })

@@ -26,6 +26,18 @@ export interface ListState {
    * `message.created` ahead of `conversation.created`); applied once the conversation appears.
    */
   orphans: ReadonlyMap<Id, readonly MessageDTO[]>
+  /** For rows taken from a server response: what that response already reflects (see `RowMark`). */
+  marks: ReadonlyMap<Id, RowMark>
+}
+
+/**
+ * A list or detail response reflects every event up to its `seq` (and maybe some later ones), so
+ * events at or before `seq` are already in the row and must not be applied again. A detail response
+ * also lists the conversation's messages: those are in its unread count whatever their seq.
+ */
+export interface RowMark {
+  seq: number
+  messageIds: ReadonlySet<Id> | null
 }
 
 /** Where the agent's attention is, which decides whether a new customer message counts as unread. */
@@ -43,7 +55,7 @@ export interface ApplyResult {
 
 const MAX_ORPHANS = 200
 
-export const emptyList: ListState = { byId: new Map(), orphans: new Map() }
+export const emptyList: ListState = { byId: new Map(), orphans: new Map(), marks: new Map() }
 
 export function belongsInList(conversation: ConversationDTO, filter: ListFilter): boolean {
   const resolved = conversation.status === 'resolved'
@@ -82,21 +94,19 @@ export function setUnread(state: ListState, conversationId: Id, unreadCount: num
 }
 
 /**
- * Applies one event that the sequencer has already let through (so at most once per seq).
- * `overlap` marks an event that may already be reflected in a freshly loaded snapshot; such a
- * message only counts as unread when the snapshot's last message is older than it.
+ * Applies one event that the sequencer has already let through (so at most once per seq). Events a
+ * row's snapshot already reflects are skipped (see `RowMark`).
  */
-export function applyEvent(
-  state: ListState,
-  event: EventDTO,
-  attention: Attention,
-  overlap = false,
-): ApplyResult {
+export function applyEvent(state: ListState, event: EventDTO, attention: Attention): ApplyResult {
+  const mark = state.marks.get(event.conversationId)
+  if (mark && event.seq <= mark.seq) return { state, unknown: false }
+
   if (event.type === 'message.created') {
     const existing = state.byId.get(event.conversationId)
     if (!existing) return { state: stashOrphan(state, event.message), unknown: true }
-    const next = applyMessage(existing, event.message, attention, overlap)
-    return { state: next === existing ? state : upsertConversation(state, next), unknown: false }
+    const counted = mark?.messageIds?.has(event.message.id) ?? false
+    const next = applyMessage(existing, event.message, attention, counted)
+    return { state: upsertConversation(state, next), unknown: false }
   }
 
   const existing = state.byId.get(event.conversationId)
@@ -117,27 +127,27 @@ export function applyEvent(
   const byId = new Map(state.byId)
   byId.set(next.id, next)
   return {
-    state: { byId, orphans: orphansLeft },
+    state: { ...state, byId, orphans: orphansLeft },
     // A brand-new conversation is complete as it is; an update to one never seen means the server
     // knows an unread count that this session does not.
     unknown: !existing && event.type === 'conversation.updated',
   }
 }
 
+/** `counted`: the row's unread count already includes this message (its snapshot listed it). */
 function applyMessage(
   conversation: AgentConversationDTO,
   message: MessageDTO,
   attention: Attention,
-  overlap: boolean,
+  counted: boolean,
 ): AgentConversationDTO {
   const previous = conversation.lastMessage
   const visible = message.direction === 'incoming' || message.direction === 'outgoing'
-  const alreadyShown = previous !== null && previous.createdAt >= message.createdAt
-  if (overlap && alreadyShown) return conversation
-
+  // The preview shows the newest message; an older one never replaces it.
+  const older = previous !== null && previous.createdAt > message.createdAt
   const beingRead = attention.openConversationId === conversation.id && attention.visible === true
   const unread =
-    message.direction === 'incoming' && !beingRead
+    message.direction === 'incoming' && !beingRead && !counted
       ? conversation.unreadCount + 1
       : conversation.unreadCount
   return {
@@ -145,7 +155,7 @@ function applyMessage(
     unreadCount: unread,
     lastActivityAt: Math.max(conversation.lastActivityAt, message.createdAt),
     lastMessage:
-      visible && !alreadyShown
+      visible && !older
         ? { text: message.text, direction: message.direction, createdAt: message.createdAt }
         : previous,
   }
@@ -166,32 +176,41 @@ function stashOrphan(state: ListState, message: MessageDTO): ListState {
 }
 
 /**
- * Merges a freshly fetched list into the known conversations. `replay` holds the events applied
- * while the request was in flight: the snapshot may predate some of them, so they are applied
- * again to the snapshot's rows (conversation events carry whole state, and message events are
- * guarded by `overlap`), which makes the merge correct whichever side was newer.
+ * Merges a server response into the known conversations: a list page, or one conversation's detail.
+ * The response reflects every event up to `seq`; `during` holds the events applied while the
+ * request was out. Rows from the response replace the known ones and get `seq` as their mark, then
+ * the events after `seq` are applied to them again, skipping messages the response already holds
+ * (`messageIds`, detail responses only). Rows not in the response already have those events.
  */
 export function mergeSnapshot(
   state: ListState,
-  snapshot: readonly AgentConversationDTO[],
-  replay: readonly EventDTO[],
+  snapshot: {
+    conversations: readonly AgentConversationDTO[]
+    seq: number
+    messageIds?: Iterable<Id>
+  },
+  during: readonly EventDTO[],
   attention: Attention,
 ): ListState {
   const byId = new Map(state.byId)
   const orphans = new Map(state.orphans)
+  const marks = new Map(state.marks)
+  const mark: RowMark = {
+    seq: snapshot.seq,
+    messageIds: snapshot.messageIds ? new Set(snapshot.messageIds) : null,
+  }
   const fresh = new Set<Id>()
-  for (const conversation of snapshot) {
+  for (const conversation of snapshot.conversations) {
     byId.set(conversation.id, conversation)
+    marks.set(conversation.id, mark)
     fresh.add(conversation.id)
-    // The server's unread count already includes anything stashed for it.
+    // Stashed messages are either reflected (seq ≤ mark) or among `during`, applied below.
     orphans.delete(conversation.id)
   }
-  let next: ListState = { byId, orphans }
-  const ordered = [...replay].sort((a, b) => a.seq - b.seq)
-  for (const event of ordered) {
-    // Rows that were not in the snapshot already have these events applied.
-    if (!fresh.has(event.conversationId)) continue
-    next = applyEvent(next, event, attention, true).state
-  }
+  let next: ListState = { byId, orphans, marks }
+  const later = during
+    .filter((event) => event.seq > snapshot.seq && fresh.has(event.conversationId))
+    .sort((a, b) => a.seq - b.seq)
+  for (const event of later) next = applyEvent(next, event, attention).state
   return next
 }

@@ -1,5 +1,14 @@
+import type { ActivityDTO } from '@kefu/protocol'
 import { describe, expect, test } from 'vitest'
-import { contactName, initial, linkify, newClientId, relativeTime, shortId } from './format'
+import {
+  activityText,
+  contactName,
+  initial,
+  linkify,
+  newClientId,
+  relativeTime,
+  shortId,
+} from './format'
 
 describe('linkify', () => {
   test('only http and https become links; everything else stays text', () => {
@@ -30,9 +39,11 @@ describe('names', () => {
   test('an anonymous visitor is "Visitor" plus a short id', () => {
     const id = '0199a3b2-7c1e-7d00-8f3a-1b2c3d4e5f60'
     expect(shortId(id)).toBe('4E5F60')
-    expect(contactName({ id, name: null, email: null }, 'Visitor')).toBe('Visitor 4E5F60')
-    expect(contactName({ id, name: '  ', email: 'a@b.cn' }, 'Visitor')).toBe('a@b.cn')
-    expect(contactName({ id, name: '张伟', email: null }, '访客')).toBe('张伟')
+    expect(contactName({ id, name: null, email: null, createdAt: 0 }, 'Visitor')).toBe(
+      'Visitor 4E5F60',
+    )
+    expect(contactName({ id, name: '  ', email: 'a@b.cn', createdAt: 0 }, 'Visitor')).toBe('a@b.cn')
+    expect(contactName({ id, name: '张伟', email: null, createdAt: 0 }, '访客')).toBe('张伟')
   })
 
   test('initials take a whole character', () => {
@@ -59,4 +70,65 @@ test('client ids look like UUIDs', () => {
   expect(newClientId()).toMatch(
     /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
   )
+})
+
+describe('activity lines', () => {
+  const line = (activity: ActivityDTO | undefined, text = 'server text') => ({ text, activity })
+  const assigned: ActivityDTO = { kind: 'assigned', actorName: '李娜', assigneeName: '王芳' }
+  const unassigned: ActivityDTO = { kind: 'unassigned', actorName: '李娜' }
+  const resolved: ActivityDTO = { kind: 'resolved', actorName: '李娜' }
+  const reopened: ActivityDTO = { kind: 'reopened', actorName: '李娜' }
+
+  test("are written in the agent's language from the structured activity", () => {
+    expect(activityText(line(assigned), 'zh-CN')).toBe('李娜 将会话分配给 王芳')
+    expect(activityText(line(unassigned), 'zh-CN')).toBe('李娜 取消了分配')
+    expect(activityText(line(resolved), 'zh-CN')).toBe('李娜 已解决会话')
+    expect(activityText(line(reopened), 'zh-CN')).toBe('李娜 重新打开了会话')
+
+    expect(activityText(line(assigned), 'zh-TW')).toBe('李娜 將對話指派給 王芳')
+    expect(activityText(line(unassigned), 'zh-TW')).toBe('李娜 取消了指派')
+    expect(activityText(line(resolved), 'zh-TW')).toBe('李娜 已解決對話')
+    expect(activityText(line(reopened), 'zh-TW')).toBe('李娜 重新開啟了對話')
+
+    const en = { kind: 'assigned', actorName: 'Li Na', assigneeName: 'Wang Fang' } as const
+    expect(activityText(line(en), 'en')).toBe('Li Na assigned the conversation to Wang Fang')
+    expect(activityText(line({ kind: 'unassigned', actorName: 'Li Na' }), 'en')).toBe(
+      'Li Na unassigned the conversation',
+    )
+    expect(activityText(line({ kind: 'resolved', actorName: 'Li Na' }), 'en')).toBe(
+      'Li Na resolved the conversation',
+    )
+    expect(activityText(line({ kind: 'reopened', actorName: 'Li Na' }), 'en')).toBe(
+      'Li Na reopened the conversation',
+    )
+  })
+
+  test('without an actor (the system did it) they still read as a sentence', () => {
+    expect(
+      activityText(line({ kind: 'assigned', actorName: null, assigneeName: '王芳' }), 'zh-CN'),
+    ).toBe('会话已分配给 王芳')
+    expect(activityText(line({ kind: 'resolved', actorName: null }), 'zh-CN')).toBe('会话已解决')
+    expect(activityText(line({ kind: 'unassigned', actorName: ' ' }), 'en')).toBe(
+      'The conversation was unassigned',
+    )
+  })
+
+  test('names are inserted as they are, never read as placeholders', () => {
+    const tricky: ActivityDTO = {
+      kind: 'assigned',
+      actorName: '{assignee}',
+      assigneeName: '{actor}',
+    }
+    expect(activityText(line(tricky), 'en')).toBe('{assignee} assigned the conversation to {actor}')
+  })
+
+  test('fall back to the server text without a (known) activity', () => {
+    expect(activityText(line(undefined, 'Li Na resolved the conversation'), 'zh-CN')).toBe(
+      'Li Na resolved the conversation',
+    )
+    const future = { kind: 'snoozed', actorName: '李娜' } as unknown as ActivityDTO
+    expect(activityText(line(future, 'Li Na snoozed the conversation'), 'zh-CN')).toBe(
+      'Li Na snoozed the conversation',
+    )
+  })
 })

@@ -1,5 +1,6 @@
 // Presentation helpers with no UI framework in them.
-import type { ContactDTO } from '@kefu/protocol'
+import type { ContactDTO, Locale, MessageDTO } from '@kefu/protocol'
+import { translate } from './i18n'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -69,6 +70,30 @@ export function contactName(contact: ContactDTO, visitorWord: string): string {
   const email = contact.email?.trim()
   if (email) return email
   return `${visitorWord} ${shortId(contact.id)}`
+}
+
+/**
+ * What an activity line says, in the agent's language: built from `activity` when the server sent
+ * it, otherwise (older messages, or a kind this build does not know) the server's English `text`.
+ */
+export function activityText(message: Pick<MessageDTO, 'text' | 'activity'>, lang: Locale): string {
+  const activity = message.activity
+  if (!activity) return message.text
+  const actor = activity.actorName?.trim() || null
+  switch (activity.kind) {
+    case 'assigned':
+      return actor
+        ? translate(lang, 'activity.assigned', { actor, assignee: activity.assigneeName })
+        : translate(lang, 'activity.assigned.noActor', { assignee: activity.assigneeName })
+    case 'unassigned':
+    case 'resolved':
+    case 'reopened':
+      return actor
+        ? translate(lang, `activity.${activity.kind}`, { actor })
+        : translate(lang, `activity.${activity.kind}.noActor`)
+    default:
+      return message.text
+  }
 }
 
 /** First visible character (a whole code point, so 张 or an emoji, never half a surrogate pair). */

@@ -101,6 +101,15 @@ const en = {
   'timeline.system': 'System',
   'timeline.agent': 'Agent',
 
+  'activity.assigned': '{actor} assigned the conversation to {assignee}',
+  'activity.unassigned': '{actor} unassigned the conversation',
+  'activity.resolved': '{actor} resolved the conversation',
+  'activity.reopened': '{actor} reopened the conversation',
+  'activity.assigned.noActor': 'The conversation was assigned to {assignee}',
+  'activity.unassigned.noActor': 'The conversation was unassigned',
+  'activity.resolved.noActor': 'The conversation was resolved',
+  'activity.reopened.noActor': 'The conversation was reopened',
+
   'composer.mode': 'Message type',
   'composer.reply': 'Reply',
   'composer.note': 'Private note',
@@ -113,6 +122,7 @@ const en = {
 
   'details.name': 'Name',
   'details.email': 'Email',
+  'details.firstSeen': 'First seen',
   'details.created': 'Conversation started',
   'details.inbox': 'Inbox',
   'details.status': 'Status',
@@ -222,6 +232,15 @@ const zhCN: Dictionary = {
   'timeline.system': '系统',
   'timeline.agent': '坐席',
 
+  'activity.assigned': '{actor} 将会话分配给 {assignee}',
+  'activity.unassigned': '{actor} 取消了分配',
+  'activity.resolved': '{actor} 已解决会话',
+  'activity.reopened': '{actor} 重新打开了会话',
+  'activity.assigned.noActor': '会话已分配给 {assignee}',
+  'activity.unassigned.noActor': '会话已取消分配',
+  'activity.resolved.noActor': '会话已解决',
+  'activity.reopened.noActor': '会话已重新打开',
+
   'composer.mode': '消息类型',
   'composer.reply': '回复',
   'composer.note': '内部备注',
@@ -234,6 +253,7 @@ const zhCN: Dictionary = {
 
   'details.name': '姓名',
   'details.email': '邮箱',
+  'details.firstSeen': '首次访问',
   'details.created': '会话开始于',
   'details.inbox': '收件箱',
   'details.status': '状态',
@@ -340,6 +360,15 @@ const zhTW: Dictionary = {
   'timeline.system': '系統',
   'timeline.agent': '客服人員',
 
+  'activity.assigned': '{actor} 將對話指派給 {assignee}',
+  'activity.unassigned': '{actor} 取消了指派',
+  'activity.resolved': '{actor} 已解決對話',
+  'activity.reopened': '{actor} 重新開啟了對話',
+  'activity.assigned.noActor': '對話已指派給 {assignee}',
+  'activity.unassigned.noActor': '對話已取消指派',
+  'activity.resolved.noActor': '對話已解決',
+  'activity.reopened.noActor': '對話已重新開啟',
+
   'composer.mode': '訊息類型',
   'composer.reply': '回覆',
   'composer.note': '內部備註',
@@ -352,6 +381,7 @@ const zhTW: Dictionary = {
 
   'details.name': '姓名',
   'details.email': '電子郵件',
+  'details.firstSeen': '首次造訪',
   'details.created': '對話開始於',
   'details.inbox': '收件匣',
   'details.status': '狀態',

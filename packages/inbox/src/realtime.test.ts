@@ -105,11 +105,11 @@ function deferred<T>() {
   return { promise, resolve }
 }
 
-function harness() {
+function harness(startFrom?: (readySeq: number) => Promise<number> | number) {
   const sockets: FakeSocket[] = []
   const applied: number[] = []
   const states: ConnectionState[] = []
-  const baselines: number[] = []
+  const resets: number[] = []
   const timers: { fn: () => void; ms: number }[] = []
   const requests: { since: number; answer: (page: EventsPage) => void }[] = []
   const client = new RealtimeClient({
@@ -126,7 +126,8 @@ function harness() {
     },
     onEvents: (events) => applied.push(...seqs(events)),
     onState: (state) => states.push(state),
-    onBaseline: (seq) => baselines.push(seq),
+    onReset: (seq) => resets.push(seq),
+    ...(startFrom ? { startFrom } : {}),
     random: () => 0.5,
     setTimer: (fn, ms) => {
       timers.push({ fn, ms })
@@ -135,23 +136,84 @@ function harness() {
     clearTimer: () => undefined,
   })
   const flush = () => new Promise((r) => setTimeout(r, 0))
-  return { client, sockets, applied, states, baselines, timers, requests, flush }
+  return { client, sockets, applied, states, resets, timers, requests, flush }
 }
 
 describe('realtime client', () => {
-  test('the first ready sets the baseline without a catch-up and goes online', async () => {
+  test('with nothing loaded, the first ready starts the stream there without a catch-up', async () => {
     const h = harness()
     h.client.start()
     const socket = h.sockets[0]!
     socket.open()
     socket.frame({ type: 'ready', seq: 42 })
     await h.flush()
-    expect(h.baselines).toEqual([42])
+    expect(h.client.sequencer.lastSeq).toBe(42)
+    expect(h.resets).toEqual([])
     expect(h.requests).toEqual([])
     expect(h.client.state).toBe('online')
     socket.frame({ type: 'event', event: event(43) })
     socket.frame({ type: 'event', event: event(43) })
     expect(h.applied).toEqual([43])
+  })
+
+  test('the first stream starts at the oldest loaded snapshot, holding live events', async () => {
+    // The list was loaded at seq 40; the socket was accepted later, at 42.
+    const snapshot = deferred<number>()
+    const h = harness(() => snapshot.promise)
+    h.client.start()
+    const socket = h.sockets[0]!
+    socket.open()
+    socket.frame({ type: 'ready', seq: 42 })
+    socket.frame({ type: 'event', event: event(43) })
+    await h.flush()
+    expect(h.requests).toEqual([])
+    expect(h.applied).toEqual([])
+    expect(h.client.state).toBe('connecting')
+
+    snapshot.resolve(40)
+    await h.flush()
+    expect(h.requests.map((r) => r.since)).toEqual([40])
+    socket.frame({ type: 'event', event: event(44) })
+    h.requests[0]!.answer({ events: [event(41), event(42)], seq: 42, more: false })
+    await h.flush()
+    expect(h.applied).toEqual([41, 42, 43, 44])
+    expect(h.client.state).toBe('online')
+  })
+
+  test('a snapshot newer than the socket starts the stream at the ready seq', async () => {
+    const h = harness(() => 45)
+    h.client.start()
+    h.sockets[0]!.open()
+    h.sockets[0]!.frame({ type: 'ready', seq: 42 })
+    h.sockets[0]!.frame({ type: 'event', event: event(43) })
+    await h.flush()
+    // 43 may be in the snapshot already; the app skips what its snapshots reflect.
+    expect(h.requests).toEqual([])
+    expect(h.applied).toEqual([43])
+  })
+
+  test('a socket lost while waiting for the snapshot asks again on the next connection', async () => {
+    const first = deferred<number>()
+    const asked: number[] = []
+    const h = harness((readySeq) => {
+      asked.push(readySeq)
+      return asked.length === 1 ? first.promise : 30
+    })
+    h.client.start()
+    h.sockets[0]!.open()
+    h.sockets[0]!.frame({ type: 'ready', seq: 32 })
+    h.sockets[0]!.drop()
+    first.resolve(30)
+    await h.flush()
+    expect(h.client.sequencer.lastSeq).toBeNull()
+    expect(h.requests).toEqual([])
+
+    h.timers.at(-1)!.fn()
+    h.sockets[1]!.open()
+    h.sockets[1]!.frame({ type: 'ready', seq: 33 })
+    await h.flush()
+    expect(asked).toEqual([32, 33])
+    expect(h.requests.map((r) => r.since)).toEqual([30])
   })
 
   test('a reconnect catches up from the last applied seq while holding live events', async () => {
@@ -222,7 +284,7 @@ describe('realtime client', () => {
     h.sockets[0]!.open()
     h.sockets[0]!.frame({ type: 'ready', seq: 3 })
     await h.flush()
-    expect(h.baselines).toEqual([3])
+    expect(h.resets).toEqual([3])
     expect(h.requests).toEqual([])
     h.sockets[0]!.frame({ type: 'event', event: event(4) })
     expect(h.applied).toEqual([4])

@@ -1,6 +1,7 @@
 // The agent's live connection. The socket only pushes; correctness comes from the event sequence:
-// every (re)connect asks `GET /api/events?since=<last applied seq>` and the sequencer lets each
-// seq through at most once, in order, even while live events race the catch-up.
+// every (re)connect asks `GET /api/events?since=<last applied seq>` (the first one: since the oldest
+// snapshot the app loaded) and the sequencer lets each seq through at most once, in order, even
+// while live events race the catch-up.
 // Everything touching the browser is injected so the whole state machine runs under vitest.
 import type { AgentClientFrame, AgentServerFrame, EventDTO, EventsPage } from '@kefu/protocol'
 
@@ -100,10 +101,14 @@ export interface RealtimeOptions {
   onFrame?: (frame: AgentServerFrame) => void
   onState?: (state: ConnectionState) => void
   /**
-   * The first connection set the baseline (no earlier seq known), or the server's sequence went
-   * backwards (its data was reset): whatever was loaded before must be loaded again.
+   * First connection only (no seq applied yet): the seq the stream must start from, i.e. the oldest
+   * `seq` of the snapshots the caller has loaded or is loading. Events after it are fetched over HTTP
+   * before live ones are let through. Without it (or when it is later) the stream starts at the
+   * socket's ready seq.
    */
-  onBaseline?: (seq: number) => void
+  startFrom?: (readySeq: number) => Promise<number> | number
+  /** The server's sequence went backwards (its data was reset): whatever was loaded must be reloaded. */
+  onReset?: (seq: number) => void
   /** Online again after a (re)connect and catch-up; say again what this agent is viewing. */
   onOnline?: () => void
   /** The socket closed; the caller may want to check the session is still valid. */
@@ -190,6 +195,8 @@ export class RealtimeClient {
     socket.onclose = () => {
       if (generation !== this.generation) return
       this.socket = null
+      // A catch-up still running for this socket stops; the next one resumes from the last seq.
+      this.generation += 1
       this.cancelTimers()
       this.options.onClose?.(this.attempt)
       this.scheduleReconnect()
@@ -222,13 +229,18 @@ export class RealtimeClient {
 
   private async catchUp(readySeq: number, generation: number): Promise<void> {
     const last = this.sequencer.lastSeq
-    if (last === null || readySeq < last) {
-      // Nothing to catch up from: the caller loads a snapshot that is at least as new as readySeq.
+    if (last !== null && readySeq < last) {
+      // Nothing to catch up from: the caller reloads snapshots, which are at least as new as readySeq.
       this.sequencer.setBaseline(readySeq)
-      this.options.onBaseline?.(readySeq)
+      this.options.onReset?.(readySeq)
     } else {
       try {
-        let more = true
+        if (last === null) {
+          const from = (await this.options.startFrom?.(readySeq)) ?? readySeq
+          if (generation !== this.generation) return
+          this.sequencer.setBaseline(Math.min(from, readySeq))
+        }
+        let more = (this.sequencer.lastSeq ?? readySeq) < readySeq
         while (more) {
           const since = this.sequencer.lastSeq ?? readySeq
           const page = await this.options.fetchEvents(since)

@@ -31,12 +31,14 @@ import {
 import { newClientId } from './format'
 import { errorCodeKey, locale, t } from './i18n'
 import { type ConnectionState, RealtimeClient } from './realtime'
+import { SnapshotTracker } from './snapshot'
 import {
   addMessages,
   addPending,
   discardPending,
   emptyTimeline,
   markPending,
+  mergeHistory,
   type Timeline,
 } from './timeline'
 import { TypingNotifier, TypingTracker } from './typing'
@@ -247,8 +249,10 @@ export function notify(text: string): void {
 // ---------- conversation list ----------
 
 let listRequest = 0
-/** Events applied while a list request is in flight, replayed onto its (possibly older) result. */
-let replayLog: EventDTO[] | null = null
+/** Bumped when loaded data stops counting (sign-out, server reset): older responses are dropped. */
+let epoch = 0
+/** Lines up list and detail responses with the event stream (see snapshot.ts). */
+const snapshots = new SnapshotTracker()
 
 export function selectView(next: View): void {
   if (view.value === next) return
@@ -269,17 +273,23 @@ export function selectStatus(next: StatusFilter): void {
 
 export async function loadList(): Promise<void> {
   const request = ++listRequest
-  replayLog = []
+  const currentView = view.peek()
+  const currentStatus = statusFilter.peek()
   listStatus.value = { ...listStatus.value, loading: true, error: null }
   try {
-    const { conversations } = await api.conversations(view.value, statusFilter.value)
-    if (request !== listRequest) return
-    list.value = mergeSnapshot(list.value, conversations, replayLog ?? [], attention())
-    replayLog = null
-    listStatus.value = { loading: false, loaded: true, error: null }
+    await snapshots.load(
+      () => api.conversations(currentView, currentStatus),
+      (response, during) => {
+        if (request !== listRequest) return false
+        batch(() => {
+          list.value = mergeSnapshot(list.peek(), response, during, attention())
+          listStatus.value = { loading: false, loaded: true, error: null }
+        })
+        return true
+      },
+    )
   } catch (error) {
     if (request !== listRequest) return
-    replayLog = null
     listStatus.value = { ...listStatus.value, loading: false, error: errorText(error) }
   }
 }
@@ -326,10 +336,11 @@ function applyEvents(events: EventDTO[]): void {
     let refresh = false
     let timelineMap: Map<Id, Timeline> | null = null
     const openId = selectedId.peek()
+    // Responses still out may predate these events; they apply them again after their own seq.
+    snapshots.record(events)
     for (const event of events) {
       const result = applyEvent(state, event, attention())
       state = result.state
-      replayLog?.push(event)
       if (result.unknown) {
         const row = state.byId.get(event.conversationId)
         // Only worth a refetch if it could show up in the tab on screen.
@@ -386,10 +397,8 @@ function checkSession(): void {
     })
 }
 
-let listFallback: ReturnType<typeof setTimeout> | undefined
 let tick: ReturnType<typeof setInterval> | undefined
 let stopSelectionEffect: (() => void) | null = null
-let baselines = 0
 
 const onOnline = () => client?.retryNow()
 const onVisibility = () => {
@@ -400,7 +409,10 @@ const onVisibility = () => {
 
 function startInbox(): void {
   if (client) return
-  baselines = 0
+  snapshots.reset()
+  // The list does not wait for the socket: its response says which events it reflects, and the
+  // socket's first catch-up starts from there (startFrom below).
+  void loadList()
   client = new RealtimeClient({
     url: socketUrl(),
     createSocket: (url) => new WebSocket(url),
@@ -411,16 +423,18 @@ function startInbox(): void {
       connection.value = state
       if (state !== 'online') typingTracker.clear()
     },
-    onBaseline: () => {
-      baselines += 1
-      // After the first baseline the server's sequence went backwards: its data was reset.
-      if (baselines > 1) {
+    startFrom: (readySeq) => snapshots.startFrom(readySeq),
+    onReset: () => {
+      // The server's sequence went backwards: its data was reset, so nothing loaded still holds.
+      epoch += 1
+      snapshots.reset()
+      batch(() => {
         list.value = emptyList
         timelines.value = new Map()
-      }
+      })
       void loadList()
       const id = selectedId.peek()
-      if (id && baselines > 1) void loadConversation(id)
+      if (id) void loadConversation(id)
     },
     onOnline: () => {
       const id = selectedId.peek()
@@ -432,11 +446,6 @@ function startInbox(): void {
   })
   connection.value = 'connecting'
   client.start()
-  // The list normally waits for the socket's baseline so no event can fall between the two;
-  // if the socket is slow (a proxy without WebSocket support), show the list anyway.
-  listFallback = setTimeout(() => {
-    if (!listStatus.peek().loaded && !listStatus.peek().loading) void loadList()
-  }, 3000)
   tick = setInterval(() => {
     now.value = Date.now()
   }, 30_000)
@@ -471,7 +480,10 @@ function stopInbox(): void {
   typingNotifier.stop()
   client?.stop()
   client = null
-  clearTimeout(listFallback)
+  epoch += 1
+  listRequest += 1
+  clearTimeout(refreshTimer)
+  refreshTimer = undefined
   clearInterval(tick)
   window.removeEventListener('online', onOnline)
   document.removeEventListener('visibilitychange', onVisibility)
@@ -505,20 +517,32 @@ function setConversationStatus(id: Id, value: { loading: boolean; error: string 
 }
 
 export async function loadConversation(id: Id): Promise<void> {
+  const started = epoch
   setConversationStatus(id, { loading: true, error: null })
   try {
-    const { conversation, messages } = await api.conversation(id)
-    batch(() => {
-      // Merging (not replacing) keeps messages that arrived live while this request was out.
-      updateTimeline(id, (timeline) => addMessages(timeline, messages))
-      const open = selectedId.peek() === id && pageVisible.peek()
-      list.value = upsertConversation(list.peek(), {
-        ...conversation,
-        unreadCount: open ? 0 : conversation.unreadCount,
-      })
-      setConversationStatus(id, { loading: false, error: null })
-    })
+    await snapshots.load(
+      () => api.conversation(id),
+      ({ conversation, messages, seq }, during) => {
+        if (started !== epoch) return false
+        batch(() => {
+          // Merging (not replacing) keeps what arrived live; events after `seq` that were applied
+          // while the request was out are added too, and nothing already present by id twice.
+          updateTimeline(id, (timeline) => mergeHistory(timeline, id, { messages, seq }, during))
+          const open = selectedId.peek() === id && pageVisible.peek()
+          const row = { ...conversation, unreadCount: open ? 0 : conversation.unreadCount }
+          list.value = mergeSnapshot(
+            list.peek(),
+            { conversations: [row], seq, messageIds: messages.map((m) => m.id) },
+            during,
+            attention(),
+          )
+          setConversationStatus(id, { loading: false, error: null })
+        })
+        return true
+      },
+    )
   } catch (error) {
+    if (started !== epoch) return
     setConversationStatus(id, { loading: false, error: errorText(error) })
   }
 }
@@ -590,8 +614,8 @@ function showInList(message: MessageDTO): void {
     at: message.createdAt,
     message,
   }
-  // As an overlap, so the event arriving later (or earlier) cannot count anything twice.
-  list.value = applyEvent(list.peek(), event, attention(), true).state
+  // An agent's own message never counts as unread, so applying it again with its event is harmless.
+  list.value = applyEvent(list.peek(), event, attention()).state
 }
 
 export function retryMessage(conversationId: Id, clientId: string): void {

@@ -10,7 +10,7 @@ export function conversation(overrides: Partial<AgentConversationDTO> = {}): Age
     assigneeId: null,
     teamId: null,
     subject: null,
-    contact: { id: 'contact-1', name: '王小明', email: null },
+    contact: { id: 'contact-1', name: '王小明', email: null, createdAt: 500 },
     createdAt: 1_000,
     lastActivityAt: 1_000,
     firstResponseAt: null,

@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import { message } from './test-fixtures'
+import { message, messageEvent } from './test-fixtures'
 import {
   addMessages,
   addPending,
   discardPending,
   emptyTimeline,
   markPending,
+  mergeHistory,
   type PendingMessage,
   timelineEntries,
 } from './timeline'
@@ -91,5 +92,64 @@ describe('timeline', () => {
       'day',
       'pending',
     ])
+  })
+})
+
+describe('loading a conversation while messages arrive', () => {
+  const history = [message({ id: 'h1', seq: 1 }), message({ id: 'h2', seq: 2 })]
+  const ids = (timeline: { messages: readonly { id: string }[] }) =>
+    timeline.messages.map((m) => m.id)
+
+  test('a message created while the request was out, after its seq, is added once', () => {
+    // Nothing was loaded yet, so the live event had no timeline to go to: only the record has it.
+    const live = message({ id: 'm6', seq: 6 })
+    const timeline = mergeHistory(emptyTimeline, 'c1', { messages: history, seq: 5 }, [
+      messageEvent(live),
+    ])
+    expect(ids(timeline)).toEqual(['h1', 'h2', 'm6'])
+  })
+
+  test('a message the response already holds (stored after its seq) shows once', () => {
+    const live = message({ id: 'm6', seq: 6 })
+    const timeline = mergeHistory(emptyTimeline, 'c1', { messages: [...history, live], seq: 5 }, [
+      messageEvent(live),
+    ])
+    expect(ids(timeline)).toEqual(['h1', 'h2', 'm6'])
+  })
+
+  test('the same event arriving after the response (socket behind) changes nothing', () => {
+    const loaded = mergeHistory(emptyTimeline, 'c1', { messages: history, seq: 5 }, [])
+    expect(addMessages(loaded, [history[1]!])).toBe(loaded)
+    // A newer one is added in its place.
+    expect(ids(addMessages(loaded, [message({ id: 'm7', seq: 7 })]))).toEqual(['h1', 'h2', 'm7'])
+  })
+
+  test('messages that arrived live before the response stay, once', () => {
+    const live = message({ id: 'm6', seq: 6 })
+    const before = addMessages(emptyTimeline, [live])
+    const timeline = mergeHistory(before, 'c1', { messages: [...history, live], seq: 6 }, [
+      messageEvent(live),
+    ])
+    expect(ids(timeline)).toEqual(['h1', 'h2', 'm6'])
+  })
+
+  test('other conversations and events at or before the seq are left out', () => {
+    const elsewhere = message({ id: 'x9', conversationId: 'c2', seq: 9 })
+    const reflected = message({ id: 'm3', seq: 3 })
+    const timeline = mergeHistory(emptyTimeline, 'c1', { messages: history, seq: 5 }, [
+      messageEvent(reflected),
+      messageEvent(elsewhere),
+    ])
+    expect(ids(timeline)).toEqual(['h1', 'h2'])
+  })
+
+  test('a pending reply confirmed by a message that came in with the history is settled', () => {
+    const pendingReply = addPending(emptyTimeline, pending())
+    const stored = message({ id: 'm8', seq: 8, direction: 'outgoing', clientId: 'client-1' })
+    const timeline = mergeHistory(pendingReply, 'c1', { messages: [], seq: 7 }, [
+      messageEvent(stored),
+    ])
+    expect(timeline.pending).toEqual([])
+    expect(ids(timeline)).toEqual(['m8'])
   })
 })

@@ -2,7 +2,7 @@
 // event `seq` the server gave them, so a message that arrives twice (HTTP reply, live event and
 // catch-up) or out of order still shows once and in the same place. Messages this agent is sending
 // live beside them, keyed by the clientId that makes a resend harmless.
-import type { Id, MessageDTO } from '@kefu/protocol'
+import type { EventDTO, Id, MessageDTO } from '@kefu/protocol'
 
 export type PendingState = 'sending' | 'failed'
 
@@ -48,6 +48,26 @@ export function addMessages(timeline: Timeline, incoming: readonly MessageDTO[])
     messages: changed ? [...byId.values()].sort(compareBySeq) : timeline.messages,
     pending,
   }
+}
+
+/**
+ * A conversation's loaded history. The response reflects every event up to `seq`; `during` holds the
+ * events applied while the request was out, which may be newer than the response: their messages
+ * are added too. Messages already present (by id) are never added twice, so whatever the response
+ * and the events both hold shows once.
+ */
+export function mergeHistory(
+  timeline: Timeline,
+  conversationId: Id,
+  history: { messages: readonly MessageDTO[]; seq: number },
+  during: readonly EventDTO[],
+): Timeline {
+  const later: MessageDTO[] = []
+  for (const event of during) {
+    if (event.type !== 'message.created' || event.conversationId !== conversationId) continue
+    if (event.seq > history.seq) later.push(event.message)
+  }
+  return addMessages(timeline, [...history.messages, ...later])
 }
 
 export function addPending(timeline: Timeline, message: PendingMessage): Timeline {

@@ -37,6 +37,13 @@ export function ContactPanel(props: { conversation: AgentConversationDTO }) {
             <Missing />
           )}
         </Row>
+        <Row label={t('details.firstSeen')} testId="contact-first-seen">
+          {Number.isFinite(c.contact.createdAt) ? (
+            fullDateTime(c.contact.createdAt, locale.value)
+          ) : (
+            <Missing />
+          )}
+        </Row>
         <Row label={t('details.created')}>{fullDateTime(c.createdAt, locale.value)}</Row>
         {inbox && <Row label={t('details.inbox')}>{inbox.name}</Row>}
         <Row label={t('details.status')}>{t(`status.${c.status}`)}</Row>
@@ -48,9 +55,9 @@ export function ContactPanel(props: { conversation: AgentConversationDTO }) {
   )
 }
 
-function Row(props: { label: string; children: ComponentChildren }) {
+function Row(props: { label: string; children: ComponentChildren; testId?: string }) {
   return (
-    <div class="details-row">
+    <div class="details-row" data-testid={props.testId}>
       <dt>{props.label}</dt>
       <dd>{props.children}</dd>
     </div>

@@ -1,6 +1,6 @@
 import type { Id, MessageDTO } from '@kefu/protocol'
 import { useLayoutEffect, useRef } from 'preact/hooks'
-import { clockTime, contactName, dayLabel, fullDateTime, linkify } from '../format'
+import { activityText, clockTime, contactName, dayLabel, fullDateTime, linkify } from '../format'
 import { locale, t } from '../i18n'
 import {
   agentName,
@@ -109,7 +109,7 @@ function MessageBubble(props: { message: MessageDTO }) {
         data-id={m.id}
         data-state="sent"
       >
-        <span>{m.text}</span>
+        <span>{activityText(m, lang)}</span>
         <time
           dateTime={new Date(m.createdAt).toISOString()}
           title={fullDateTime(m.createdAt, lang)}
