@@ -35,7 +35,10 @@ export interface KefuProcess {
 }
 
 /** Starts the built server as a user would (`kefu start`) on a fresh SQLite file. */
-export async function startKefuProcess(env: Record<string, string> = {}): Promise<KefuProcess> {
+export async function startKefuProcess(
+  env: Record<string, string> = {},
+  options: { createAdmin?: boolean } = {},
+): Promise<KefuProcess> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "pnpm build" first`)
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'kefu-e2e-'))
@@ -50,19 +53,18 @@ export async function startKefuProcess(env: Record<string, string> = {}): Promis
     ...env,
   }
   let output = ''
-  const admin = spawn(
-    process.execPath,
-    [CLI, 'create-admin', '--email', ADMIN.email, '--name', ADMIN.name, '--password-stdin'],
-    {
-      env: childEnv,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  )
-  admin.stdout.on('data', (d) => (output += d))
-  admin.stderr.on('data', (d) => (output += d))
-  admin.stdin.end(`${ADMIN.password}\n`)
-  const code = await new Promise<number | null>((resolve) => admin.on('exit', resolve))
-  if (code !== 0) throw new Error(`create-admin failed: ${output}`)
+  if (options.createAdmin !== false) {
+    const admin = spawn(
+      process.execPath,
+      [CLI, 'create-admin', '--email', ADMIN.email, '--name', ADMIN.name, '--password-stdin'],
+      { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] },
+    )
+    admin.stdout.on('data', (d) => (output += d))
+    admin.stderr.on('data', (d) => (output += d))
+    admin.stdin.end(`${ADMIN.password}\n`)
+    const code = await new Promise<number | null>((resolve) => admin.on('exit', resolve))
+    if (code !== 0) throw new Error(`create-admin failed: ${output}`)
+  }
 
   const child = spawn(process.execPath, [CLI, 'start'], {
     env: childEnv,
