@@ -2,12 +2,10 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from './config.js'
-import { openDatabase } from './db/dialects.js'
-import { migrateToLatest } from './db/migrate.js'
-import { startKefu } from './main.js'
-import { createServices } from './services.js'
 import { AppError } from './shared/errors.js'
-import { createLogger } from './shared/logger.js'
+
+// Commands import what they need when they run: `kefu email parse` must answer without loading
+// the database or the server.
 
 const HELP = `kefu — the Kefu customer-support desk
 
@@ -17,6 +15,11 @@ Usage:
   kefu create-admin --email EMAIL [--name NAME] [--password-stdin]
                                    add an admin; without --password-stdin a password is
                                    generated and printed once
+  kefu import mail PATH --inbox ID [--json]
+                                   import an mbox file or a folder of .eml files into an
+                                   email inbox (dedupe and threading as for live mail)
+  kefu email parse FILE.eml [--json]
+                                   print what Kefu understands of one email (no database)
   kefu --help                      this text
 
 Configuration comes from environment variables (PORT, HOST, DATA_DIR, DATABASE_URL,
@@ -37,9 +40,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP)
     return command ? 0 : 1
   }
+  if (command === 'email') {
+    const { runEmailCommand } = await import('./channels/email/email.cli.js')
+    return runEmailCommand(rest)
+  }
+
   const config = loadConfig()
 
   if (command === 'start') {
+    const { startKefu } = await import('./main.js')
     const kefu = await startKefu(config)
     const base = config.publicUrl
     const lines = [
@@ -53,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
         '',
         '  First run: create your admin account here (this link works once):',
         `    ${base}/setup?token=${kefu.services.setup.token}`,
-        '  or from a shell: kefu create-admin --email you@example.com',
+        '  or from a shell: pnpm kefu create-admin --email you@example.com',
       )
     }
     process.stdout.write(`${lines.join('\n')}\n\n`)
@@ -69,6 +78,10 @@ async function main(argv: string[]): Promise<number> {
     return -1
   }
 
+  const { openDatabase } = await import('./db/dialects.js')
+  const { migrateToLatest } = await import('./db/migrate.js')
+  const { createServices } = await import('./services.js')
+  const { createLogger } = await import('./shared/logger.js')
   const logger = createLogger({ level: 'warn' })
   const db = openDatabase(config.databaseUrl)
   try {
@@ -109,6 +122,61 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`Created admin ${admin.email}.\n`)
       if (generated)
         process.stdout.write(`One-time password (change it after signing in): ${password}\n`)
+      return 0
+    }
+    if (command === 'import') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { inbox: { type: 'string' }, json: { type: 'boolean', default: false } },
+        allowPositionals: true,
+        strict: true,
+      })
+      const [what, path] = positionals
+      if (what !== 'mail' || !path || !values.inbox) {
+        process.stderr.write('Usage: kefu import mail PATH --inbox ID [--json]\n')
+        return 2
+      }
+      await migrateToLatest(db)
+      const services = createServices({ config, db, logger })
+      const inbox = await db.kysely
+        .selectFrom('inboxes')
+        .select(['id', 'account_id'])
+        .where('id', '=', values.inbox)
+        .where('kind', '=', 'email')
+        .executeTakeFirst()
+      const mailbox = inbox && (await services.email.mailboxes.find(inbox.id))
+      if (!inbox || !mailbox) {
+        process.stderr.write(`No email inbox with id ${values.inbox}.\n`)
+        return 2
+      }
+      const { importMail } = await import('./channels/email/email.import.js')
+      const counts = await importMail({
+        ingest: services.email.ingest,
+        target: {
+          accountId: inbox.account_id,
+          inboxId: inbox.id,
+          ownAddresses: [mailbox.from_address, mailbox.imap_user].filter((a) => a.includes('@')),
+        },
+        path,
+        onResult: (r) => {
+          const line = {
+            messageId: r.messageId,
+            conversationId: r.conversationId,
+            rule: r.status === 'imported' ? r.rule : null,
+            status: r.status === 'bounce' ? 'imported' : r.status,
+          }
+          process.stdout.write(
+            values.json
+              ? `${JSON.stringify(line)}\n`
+              : `${line.status.padEnd(11)} ${r.messageId ?? r.source}\n`,
+          )
+        },
+      })
+      if (!values.json) {
+        process.stdout.write(
+          `Imported ${counts.imported}, duplicates ${counts.duplicate}, quarantined ${counts.quarantined}, skipped ${counts.skipped}.\n`,
+        )
+      }
       return 0
     }
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`)
