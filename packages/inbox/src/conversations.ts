@@ -101,6 +101,9 @@ export function applyEvent(state: ListState, event: EventDTO, attention: Attenti
   const mark = state.marks.get(event.conversationId)
   if (mark && event.seq <= mark.seq) return { state, unknown: false }
 
+  // A changed message (its delivery status) does not move the list.
+  if (event.type === 'message.updated') return { state, unknown: false }
+
   if (event.type === 'message.created') {
     const existing = state.byId.get(event.conversationId)
     if (!existing) return { state: stashOrphan(state, event.message), unknown: true }

@@ -118,6 +118,13 @@ export interface MessageDTO {
   seq: number
   /** Activity lines only: what happened, so clients can show it in their own language. */
   activity?: ActivityDTO
+  /** Replies a channel delivers (email): where the delivery stands. Agents only. */
+  delivery?: DeliveryDTO
+}
+
+export interface DeliveryDTO {
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'bounced'
+  error: string | null
 }
 
 export type ActivityDTO =
@@ -131,6 +138,15 @@ export type EventDTO =
   | {
       seq: number
       type: 'message.created'
+      conversationId: Id
+      inboxId: Id
+      at: Millis
+      message: MessageDTO
+    }
+  | {
+      seq: number
+      /** A stored message changed (its delivery status): replace it by id. Agents only. */
+      type: 'message.updated'
       conversationId: Id
       inboxId: Id
       at: Millis
@@ -179,6 +195,103 @@ export interface EventsPage {
 // POST /api/conversations/:id/read     → 204 (marks everything read for the caller)
 // GET  /api/events?since=N             → EventsPage (only events of the caller's inboxes)
 // WS   /api/agent/ws                   cookie-authenticated; frames below
+
+// ---------- email inboxes (agent HTTP API, cookie) ----------
+//
+// POST /api/inboxes/email (admin)       { name, mailbox: MailboxSettings } → { inbox: InboxDTO, mailbox: MailboxDTO }
+// GET  /api/inboxes/:id/mailbox (admin) → MailboxDTO (passwords are never returned)
+// PUT  /api/inboxes/:id/mailbox (admin) MailboxSettings (omit a password to keep it) → MailboxDTO
+// POST /api/inboxes/:id/mailbox/test (admin) MailboxSettings? (none: the stored ones) → ConnectionTestDTO
+// GET  /api/inboxes/:id/health          → MailboxHealthDTO
+// GET  /api/inboxes/:id/quarantine (admin) → { items: QuarantineItemDTO[] }
+// POST /api/inboxes/:id/quarantine/:qid/reprocess (admin) → { status, conversationId, … }
+// GET  /api/messages/:id/email          → EmailDetailsDTO (404 for messages that are not email)
+// POST /api/conversations/email         { inboxId, clientId, to, name?, cc?, bcc?, subject, text }
+//                                       → { conversationId, message } (a new outbound email conversation)
+// POST /api/conversations/:id/messages  in an email conversation also takes
+//                                       email?: { to?: string[], cc?: string[], bcc?: string[] }
+//                                       (default To: the contact's address); the reply's `delivery`
+//                                       then moves pending → sent | failed, announced by message.updated
+// POST /api/conversations/:id/messages/:messageId/retry → 202 (only failed or bounced deliveries)
+
+export interface MailboxSettings {
+  imap: {
+    host: string
+    port: number
+    tls: boolean
+    user: string
+    password?: string
+    folder?: string
+  }
+  smtp: { host: string; port: number; tls: boolean; user: string; password?: string }
+  fromName: string
+  fromAddress: string
+  /** How many days back the first sync reaches (0: only new mail). */
+  syncDays?: number
+}
+
+export interface MailboxDTO {
+  imap: {
+    host: string
+    port: number
+    tls: boolean
+    user: string
+    folder: string
+    passwordSet: true
+  }
+  smtp: { host: string; port: number; tls: boolean; user: string; passwordSet: true }
+  fromName: string
+  fromAddress: string
+  syncDays: number
+}
+
+export interface ConnectionTestDTO {
+  imap: { ok: boolean; error: string | null }
+  smtp: { ok: boolean; error: string | null }
+}
+
+export interface MailboxHealthDTO {
+  connected: boolean
+  lastSyncAt: Millis | null
+  lagMs: number | null
+  lastError: string | null
+  lastErrorAt: Millis | null
+  quarantined: number
+}
+
+export interface QuarantineItemDTO {
+  id: Id
+  uid: number | null
+  reason: string
+  error: string
+  createdAt: Millis
+  resolvedAt: Millis | null
+}
+
+export interface EmailAddressDTO {
+  name: string
+  address: string
+}
+
+export interface EmailDetailsDTO {
+  subject: string | null
+  from: EmailAddressDTO | null
+  to: EmailAddressDTO[]
+  cc: EmailAddressDTO[]
+  /** The quoted history cut from the message's text (the message's `text` is the new part). */
+  quotedText: string | null
+  /** Sanitized HTML: no scripts, remote images moved to data-kefu-src until the agent loads them.
+   * Show it only inside a sandboxed iframe (sandbox without allow-scripts/allow-same-origin). */
+  html: string | null
+  remoteImages: number
+  /** Which rule threaded it: 'in-reply-to' | 'references' | 'token' | 'pending-ref' | 'new' (null for sent mail). */
+  threadRule: string | null
+  isAutomatic: boolean
+  automaticReason: string | null
+  /** false when the Date header was unreadable and the arrival time stands in. */
+  dateFromHeader: boolean
+  sentAt: Millis | null
+}
 
 export interface MeResponse {
   agent: AgentDTO

@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { authRoutes } from './agents/auth.routes.js'
+import { emailRoutes } from './channels/email/email.routes.js'
 import { widgetRoutes } from './channels/widget/widget.routes.js'
 import { conversationsRoutes } from './conversations/conversations.routes.js'
 import { inboxesRoutes } from './inboxes/inboxes.routes.js'
@@ -109,6 +110,7 @@ export function createApp(s: Services, assets = defaultAssets) {
   api.route('/', inboxesRoutes(s))
   api.route('/', conversationsRoutes(s))
   api.route('/', widgetRoutes(s))
+  api.route('/', emailRoutes(s))
   app.route('/api', api)
 
   mountWidget(app, s, assets.widget)

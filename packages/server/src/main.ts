@@ -36,6 +36,7 @@ export async function startKefu(
     )
   })
   const sockets = attachSockets(server as Server, services)
+  await services.email.start()
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   // PORT=0 (tests, benchmarks) picks a free port; links must name the real one.
@@ -51,6 +52,7 @@ export async function startKefu(
       // Stop accepting, tell sockets to go away (clients resume elsewhere), then close the pool.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       await sockets.close()
+      await services.email.stop()
       ;(server as Server).closeIdleConnections?.()
       await closed
       await db.close()

@@ -1,5 +1,6 @@
 import { createAccountsUsecases } from './accounts/accounts.usecases.js'
 import { createAgentsUsecases } from './agents/agents.usecases.js'
+import { createEmailChannel } from './channels/email/email.channel.js'
 import { createVisitorsUsecases } from './channels/widget/visitors.usecases.js'
 import type { Config } from './config.js'
 import { createConversationsUsecases } from './conversations/conversations.usecases.js'
@@ -32,8 +33,10 @@ export function createServices(input: {
   const conversations = createConversationsUsecases(core)
   const visitors = createVisitorsUsecases(core)
   const hub = new Hub({ logger: input.logger, conversations })
+  const email = createEmailChannel({ ...core, conversations, secret: input.config.secret })
 
-  // Every subscription to stored events is listed here, and only here.
+  // Every subscription to stored events is listed here and in the channels' own set-up
+  // (channels/email/email.channel.ts nudges its sender after a reply commits).
   core.bus.subscribe((event) => hub.deliver(event))
 
   return {
@@ -46,6 +49,7 @@ export function createServices(input: {
     conversations,
     visitors,
     hub,
+    email,
   }
 }
 

@@ -1,4 +1,10 @@
-import type { ActivityDTO, ConversationDTO, MessageDirection, MessageDTO } from '@kefu/protocol'
+import type {
+  ActivityDTO,
+  ConversationDTO,
+  DeliveryDTO,
+  MessageDirection,
+  MessageDTO,
+} from '@kefu/protocol'
 import type { Conversation, Message } from '../db/schema.js'
 
 export type ConversationRow = Conversation & {
@@ -6,7 +12,11 @@ export type ConversationRow = Conversation & {
   contact_email: string | null
   contact_created_at: number
 }
-export type MessageRow = Message & { author_name: string | null }
+export type MessageRow = Message & {
+  author_name: string | null
+  delivery_status?: string | null
+  delivery_error?: string | null
+}
 
 export function toConversationDTO(row: ConversationRow): ConversationDTO {
   return {
@@ -50,6 +60,12 @@ export function toMessageDTO(row: MessageRow): MessageDTO {
     seq: row.seq,
   }
   if (row.meta) dto.activity = JSON.parse(row.meta) as ActivityDTO
+  if (row.delivery_status) {
+    dto.delivery = {
+      status: row.delivery_status as DeliveryDTO['status'],
+      error: row.delivery_error ?? null,
+    }
+  }
   return dto
 }
 

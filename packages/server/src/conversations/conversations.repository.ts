@@ -29,8 +29,13 @@ export function createConversationsRepository(db: Q) {
           .onRef('contacts.id', '=', 'messages.author_id')
           .on('messages.author_type', '=', 'contact'),
       )
+      .leftJoin('outbox', 'outbox.message_id', 'messages.id')
       .selectAll('messages')
-      .select((eb) => eb.fn.coalesce('agents.name', 'contacts.name').as('author_name'))
+      .select((eb) => [
+        eb.fn.coalesce('agents.name', 'contacts.name').as('author_name'),
+        'outbox.status as delivery_status',
+        'outbox.last_error as delivery_error',
+      ])
 
   return {
     findConversation(
@@ -69,6 +74,17 @@ export function createConversationsRepository(db: Q) {
       return messages(q)
         .where('messages.author_id', '=', authorId)
         .where('messages.client_id', '=', clientId)
+        .executeTakeFirst()
+    },
+
+    findMessageByExternalId(
+      inboxId: string,
+      externalId: string,
+      q: Q = db,
+    ): Promise<MessageRow | undefined> {
+      return messages(q)
+        .where('messages.inbox_id', '=', inboxId)
+        .where('messages.external_id', '=', externalId)
         .executeTakeFirst()
     },
 

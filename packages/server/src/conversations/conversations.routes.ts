@@ -35,12 +35,20 @@ export function conversationsRoutes(s: Services) {
   app.post('/conversations/:id/messages', auth, async (c) => {
     const body = await readJson(
       c,
-      z.strictObject({ clientId, text: messageText, private: z.boolean().default(false) }),
+      z.strictObject({
+        clientId,
+        text: messageText,
+        private: z.boolean().default(false),
+        // Email replies: recipients; checked by the email channel.
+        email: z.unknown().optional(),
+      }),
     )
+    const { email, ...reply } = body
     const message = await s.conversations.replyAsAgent({
       ...who(c),
       conversationId: c.req.param('id'),
-      ...body,
+      ...reply,
+      delivery: email,
     })
     return c.json(message, 201)
   })

@@ -20,14 +20,52 @@ import {
 } from './conversations.dto.js'
 import { createConversationsRepository } from './conversations.repository.js'
 
-type Tx = Transaction<Database>
+export type Tx = Transaction<Database>
 type Emit = (event: StoredEvent) => void
+
+export interface ReceivedMessage {
+  message: MessageDTO
+  conversationId: string
+  duplicate: boolean
+  /** A new conversation was opened for this message. */
+  created: boolean
+}
+
+/** How a channel that delivers replies (email) queues one, inside the reply's transaction. */
+export type DeliveryHandler = (
+  tx: Tx,
+  input: { conversation: ConversationRow; message: MessageDTO; options: unknown },
+) => Promise<void>
+
+export interface ReceiveMessageInput {
+  accountId: string
+  inboxId: string
+  contactId: string
+  text: string
+  /** The sender's HTML as received (email); sanitized only when shown. */
+  html?: string | null
+  clientId?: string
+  /** The channel's id for the message (an email's Message-ID); unique per inbox. */
+  externalId?: string
+  /** Subject of a conversation this message opens. */
+  subject?: string | null
+  /** Automatic mail (auto-replies, bounces): stored, but it reopens nothing. */
+  quiet?: boolean
+  /** Imported history: the team's own earlier reply, stored as outgoing (it reopens nothing). */
+  outgoing?: { authorName: string | null }
+  /** Picks the conversation inside the transaction (email threading); null opens a new one.
+   * Without it, the contact's latest conversation in the inbox continues. */
+  chooseConversation?: (tx: Tx) => Promise<{ conversationId: string | null }>
+  /** More writes in the same transaction: channel metadata, the IMAP cursor. */
+  within?: (tx: Tx, stored: ReceivedMessage) => Promise<void>
+}
 
 const EVENTS_PAGE = 500
 
 export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
   const k = db.kysely
   const repo = createConversationsRepository(k)
+  const deliveries = new Map<string, DeliveryHandler>()
 
   /** Runs a writing transaction; the events it records reach subscribers only after commit. */
   async function write<T>(fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
@@ -45,6 +83,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       direction: MessageDirectionValue
       author: { type: 'contact' | 'agent' | 'system'; id: string | null; name: string | null }
       text: string
+      html?: string | null
       clientId?: string | null
       externalId?: string | null
       activity?: ActivityDTO
@@ -65,7 +104,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
         author_type: input.author.type,
         author_id: input.author.id,
         text: input.text,
-        html: null,
+        html: input.html ?? null,
         meta: input.activity ? JSON.stringify(input.activity) : null,
         external_id: input.externalId ?? null,
         client_id: input.clientId ?? null,
@@ -152,6 +191,46 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
     return conversation
   }
 
+  async function openConversation(
+    tx: Tx,
+    input: {
+      accountId: string
+      inboxId: string
+      contactId: string
+      subject: string | null
+      assigneeId: string | null
+    },
+  ): Promise<ConversationRow> {
+    const now = clock.now()
+    const id = newId()
+    await tx
+      .insertInto('conversations')
+      .values({
+        id,
+        account_id: input.accountId,
+        inbox_id: input.inboxId,
+        contact_id: input.contactId,
+        status: 'open',
+        priority: 'none',
+        assignee_id: input.assigneeId,
+        team_id: null,
+        subject: input.subject,
+        created_at: now,
+        updated_at: now,
+        last_activity_at: now,
+        first_response_at: null,
+        resolved_at: null,
+        snoozed_until: null,
+        last_message_text: null,
+        last_message_direction: null,
+        last_message_at: null,
+      })
+      .execute()
+    const row = await repo.findConversation(input.accountId, id, tx)
+    if (!row) throw new Error('conversation vanished inside its transaction')
+    return row
+  }
+
   /** Loads a conversation the principal may see, or throws not-found (never "forbidden": no probing). */
   async function getVisible(principal: Principal, scope: InboxScope, id: string, q = k) {
     const row = await repo.findConversation(principal.accountId, id, q)
@@ -170,6 +249,13 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
   async function existingByClientId(authorId: string, clientId: string | undefined | null) {
     if (!clientId) return undefined
     const row = await repo.findMessageByClientId(authorId, clientId)
+    return row ? toMessageDTO(row) : undefined
+  }
+
+  /** A channel message (an email's Message-ID) already stored in this inbox. */
+  async function existingByExternalId(inboxId: string, externalId: string | undefined | null) {
+    if (!externalId) return undefined
+    const row = await repo.findMessageByExternalId(inboxId, externalId)
     return row ? toMessageDTO(row) : undefined
   }
 
@@ -195,16 +281,13 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
      * stores the message and emits events, in one transaction. Repeating it with the same
      * clientId (or externalId) stores nothing new.
      */
-    async receiveMessage(input: {
-      accountId: string
-      inboxId: string
-      contactId: string
-      text: string
-      clientId?: string
-      externalId?: string
-    }): Promise<{ message: MessageDTO; conversationId: string; duplicate: boolean }> {
-      const dup = await existingByClientId(input.contactId, input.clientId)
-      if (dup) return { message: dup, conversationId: dup.conversationId, duplicate: true }
+    async receiveMessage(input: ReceiveMessageInput): Promise<ReceivedMessage> {
+      const dup =
+        (await existingByClientId(input.contactId, input.clientId)) ??
+        (await existingByExternalId(input.inboxId, input.externalId))
+      if (dup) {
+        return { message: dup, conversationId: dup.conversationId, duplicate: true, created: false }
+      }
 
       const attempt = () =>
         write(async (tx, emit) => {
@@ -214,44 +297,37 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
             .where('account_id', '=', input.accountId)
             .where('id', '=', input.contactId)
             .executeTakeFirstOrThrow()
-          let conversation = await repo.findLatestForContact(
-            input.accountId,
-            input.inboxId,
-            input.contactId,
-            tx,
-          )
+          const chosen = input.chooseConversation
+            ? await input.chooseConversation(tx)
+            : {
+                conversationId:
+                  (
+                    await repo.findLatestForContact(
+                      input.accountId,
+                      input.inboxId,
+                      input.contactId,
+                      tx,
+                    )
+                  )?.id ?? null,
+              }
+          let conversation = chosen.conversationId
+            ? await repo.findConversation(input.accountId, chosen.conversationId, tx)
+            : undefined
           const now = clock.now()
           let created = false
           let reopened = false
           if (!conversation) {
-            const id = newId()
-            await tx
-              .insertInto('conversations')
-              .values({
-                id,
-                account_id: input.accountId,
-                inbox_id: input.inboxId,
-                contact_id: input.contactId,
-                status: 'open',
-                priority: 'none',
-                assignee_id: null,
-                team_id: null,
-                subject: null,
-                created_at: now,
-                updated_at: now,
-                last_activity_at: now,
-                first_response_at: null,
-                resolved_at: null,
-                snoozed_until: null,
-                last_message_text: null,
-                last_message_direction: null,
-                last_message_at: null,
-              })
-              .execute()
-            conversation = await repo.findConversation(input.accountId, id, tx)
+            conversation = await openConversation(tx, {
+              accountId: input.accountId,
+              inboxId: input.inboxId,
+              contactId: input.contactId,
+              subject: input.subject ?? null,
+              assigneeId: null,
+            })
             created = true
-          } else if (conversation.status === 'resolved') {
-            // A customer writing again into a resolved chat reopens it rather than talking to nobody.
+          } else if (conversation.status === 'resolved' && !input.quiet && !input.outgoing) {
+            // A customer writing again into a resolved conversation reopens it rather than
+            // talking to nobody. Automatic mail (quiet) never does: no reopen storms.
             await tx
               .updateTable('conversations')
               .set({ status: 'open', resolved_at: null, updated_at: now })
@@ -271,9 +347,12 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
           }
           const message = await appendMessage(tx, emit, {
             conversation,
-            direction: 'incoming',
-            author: { type: 'contact', id: contact.id, name: contact.name },
+            direction: input.outgoing ? 'outgoing' : 'incoming',
+            author: input.outgoing
+              ? { type: 'agent', id: null, name: input.outgoing.authorName }
+              : { type: 'contact', id: contact.id, name: contact.name },
             text: input.text,
+            html: input.html ?? null,
             clientId: input.clientId ?? null,
             externalId: input.externalId ?? null,
           })
@@ -286,12 +365,23 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
               conversation.id,
             )
           }
-          return { message, conversationId: conversation.id, duplicate: false }
+          const result = { message, conversationId: conversation.id, duplicate: false, created }
+          await input.within?.(tx, result)
+          return result
         })
 
       return retryAsDuplicate(attempt, async () => {
-        const again = await existingByClientId(input.contactId, input.clientId)
-        return again && { message: again, conversationId: again.conversationId, duplicate: true }
+        const again =
+          (await existingByClientId(input.contactId, input.clientId)) ??
+          (await existingByExternalId(input.inboxId, input.externalId))
+        return (
+          again && {
+            message: again,
+            conversationId: again.conversationId,
+            duplicate: true,
+            created: false,
+          }
+        )
       })
     },
 
@@ -303,6 +393,8 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       text: string
       clientId: string
       private: boolean
+      /** Channel options for the delivery (email recipients), checked by the channel. */
+      delivery?: unknown
     }): Promise<MessageDTO> {
       const { principal } = input
       await getVisible(principal, input.scope, input.conversationId)
@@ -326,6 +418,18 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
             text: input.text,
             clientId: input.clientId,
           })
+          if (!input.private) {
+            const inbox = await tx
+              .selectFrom('inboxes')
+              .select('kind')
+              .where('id', '=', conversation.inbox_id)
+              .executeTakeFirstOrThrow()
+            await deliveries.get(inbox.kind)?.(tx, {
+              conversation,
+              message,
+              options: input.delivery,
+            })
+          }
           if (!input.private && conversation.first_response_at === null) {
             await tx
               .updateTable('conversations')
@@ -343,6 +447,55 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
           return message
         })
       return retryAsDuplicate(attempt, () => existingByClientId(principal.id, input.clientId))
+    },
+
+    /** An agent starts a conversation (an outbound email, a 回访 follow-up); it is theirs. */
+    async startOutbound(input: {
+      principal: Principal
+      scope: InboxScope
+      inboxId: string
+      contactId: string
+      subject: string
+      text: string
+      clientId: string
+      delivery?: unknown
+    }): Promise<{ conversationId: string; message: MessageDTO }> {
+      const { principal } = input
+      if (!canSeeInbox(input.scope, input.inboxId)) throw notFound('inbox')
+      const dup = await existingByClientId(principal.id, input.clientId)
+      if (dup) return { conversationId: dup.conversationId, message: dup }
+      return write(async (tx, emit) => {
+        const inbox = await tx
+          .selectFrom('inboxes')
+          .select('kind')
+          .where('account_id', '=', principal.accountId)
+          .where('id', '=', input.inboxId)
+          .executeTakeFirst()
+        if (!inbox) throw notFound('inbox')
+        const conversation = await openConversation(tx, {
+          accountId: principal.accountId,
+          inboxId: input.inboxId,
+          contactId: input.contactId,
+          subject: input.subject,
+          assigneeId: principal.id,
+        })
+        await emitConversation(
+          tx,
+          emit,
+          'conversation.created',
+          principal.accountId,
+          conversation.id,
+        )
+        const message = await appendMessage(tx, emit, {
+          conversation,
+          direction: 'outgoing',
+          author: { type: 'agent', id: principal.id, name: principal.name },
+          text: input.text,
+          clientId: input.clientId,
+        })
+        await deliveries.get(inbox.kind)?.(tx, { conversation, message, options: input.delivery })
+        return { conversationId: conversation.id, message }
+      })
     },
 
     async assign(input: {
@@ -506,6 +659,39 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       return eventsPage(input.accountId, input.since, (q) =>
         q.where('contact_id', '=', input.contactId).where('audience', '=', 'public'),
       )
+    },
+
+    /** Registers the channel that delivers replies for one kind of inbox. */
+    setDelivery(kind: string, handler: DeliveryHandler): void {
+      deliveries.set(kind, handler)
+    },
+
+    /** Tells agents a stored message changed (its delivery status), as an event like any other. */
+    async announceMessageUpdate(accountId: string, messageId: string): Promise<void> {
+      await write(async (tx, emit) => {
+        const row = await repo.findMessage(accountId, messageId, tx)
+        if (!row) return
+        const conversation = await repo.findConversation(accountId, row.conversation_id, tx)
+        if (!conversation) return
+        const seq = await nextSeq(tx, accountId)
+        emit(
+          await recordEvent(tx, {
+            accountId,
+            inboxId: row.inbox_id,
+            conversationId: row.conversation_id,
+            contactId: conversation.contact_id,
+            audience: 'agents',
+            event: {
+              seq,
+              type: 'message.updated',
+              conversationId: row.conversation_id,
+              inboxId: row.inbox_id,
+              at: clock.now(),
+              message: toMessageDTO(row),
+            },
+          }),
+        )
+      })
     },
 
     async currentSeq(accountId: string): Promise<number> {

@@ -19,6 +19,15 @@ export interface Database {
   messages: MessagesTable
   attachments: AttachmentsTable
   events: EventsTable
+  blobs: BlobsTable
+  leases: LeasesTable
+  email_mailboxes: EmailMailboxesTable
+  email_sync_state: EmailSyncStateTable
+  email_messages: EmailMessagesTable
+  conversation_participants: ConversationParticipantsTable
+  email_pending_refs: EmailPendingRefsTable
+  email_quarantine: EmailQuarantineTable
+  outbox: OutboxTable
 }
 
 export interface AccountsTable {
@@ -188,6 +197,120 @@ export interface EventsTable {
   audience: 'public' | 'agents'
   payload: string
   created_at: number
+}
+
+export interface BlobsTable {
+  key: string
+  bytes: Buffer
+  size: number
+  created_at: number
+}
+
+/** A named lock with expiry: whoever holds an unexpired lease does the work (one poller per mailbox). */
+export interface LeasesTable {
+  name: string
+  holder: string
+  expires_at: number
+}
+
+export interface EmailMailboxesTable {
+  inbox_id: string
+  imap_host: string
+  imap_port: number
+  imap_tls: number
+  imap_user: string
+  /** Encrypted with a key derived from KEFU_SECRET (shared/secrets.ts); never leaves the server. */
+  imap_password: string
+  imap_folder: string
+  smtp_host: string
+  smtp_port: number
+  smtp_tls: number
+  smtp_user: string
+  smtp_password: string
+  from_name: string
+  from_address: string
+  /** How far back the first sync reaches. */
+  sync_days: number
+  created_at: number
+  updated_at: number
+}
+
+export interface EmailSyncStateTable {
+  inbox_id: string
+  /** The IMAP cursor: UIDs are only meaningful within one UIDVALIDITY (RFC 3501 §2.3.1.1). */
+  uidvalidity: number | null
+  last_uid: number
+  connected: number
+  last_sync_at: number | null
+  last_error: string | null
+  last_error_at: number | null
+  updated_at: number
+}
+
+export interface EmailMessagesTable {
+  message_id: string
+  inbox_id: string
+  rfc_message_id: string | null
+  subject: string | null
+  from_address: string | null
+  from_name: string | null
+  to_json: string
+  cc_json: string
+  in_reply_to: string | null
+  references_json: string
+  quoted_text: string | null
+  raw_key: string | null
+  /** Which threading rule put the mail in its conversation ('in-reply-to', 'references', 'token', 'pending-ref', 'new'). */
+  thread_rule: string | null
+  is_automatic: number
+  automatic_reason: string | null
+  date_from_header: number
+  sent_at: number | null
+}
+
+export interface ConversationParticipantsTable {
+  conversation_id: string
+  address: string
+}
+
+/** References a conversation's mail made that matched nothing yet (mail arrives out of order). */
+export interface EmailPendingRefsTable {
+  inbox_id: string
+  ref_id: string
+  conversation_id: string
+  created_at: number
+}
+
+export interface EmailQuarantineTable {
+  id: string
+  account_id: string
+  inbox_id: string
+  uidvalidity: number | null
+  uid: number | null
+  reason: string
+  error: string
+  raw_key: string
+  created_at: number
+  resolved_at: number | null
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'bounced'
+
+export interface OutboxTable {
+  id: string
+  account_id: string
+  inbox_id: string
+  message_id: string
+  status: OutboxStatus
+  attempts: number
+  next_attempt_at: number
+  last_error: string | null
+  /** Chosen once, before the first attempt, so retries and replies thread on the same id. */
+  rfc_message_id: string | null
+  /** JSON: recipients and subject chosen by the agent. */
+  payload: string
+  created_at: number
+  updated_at: number
 }
 
 export type Agent = Selectable<AgentsTable>

@@ -87,7 +87,8 @@ export async function createTestKefu(kind: DbKind) {
   const services = createServices({
     config: testConfig({ databaseUrl: t.url }),
     db: t.db,
-    logger: createLogger({ level: 'silent' }),
+    // KEFU_TEST_LOG=debug shows the server's log while a test runs.
+    logger: createLogger({ level: process.env.KEFU_TEST_LOG ?? 'silent' }),
   })
   const app = createApp(services)
   const admin = await services.accounts.createAdmin({

@@ -1,0 +1,365 @@
+import nodemailer from 'nodemailer'
+import { z } from 'zod'
+import type {
+  ConversationsUsecases,
+  DeliveryHandler,
+} from '../../conversations/conversations.usecases.js'
+import type { OutboxTable } from '../../db/schema.js'
+import type { CoreDeps } from '../../shared/deps.js'
+import { AppError } from '../../shared/errors.js'
+import { newId } from '../../shared/ids.js'
+import type { Leases } from '../../shared/leases.js'
+import type { Signer } from '../../shared/secrets.js'
+import type { Mailboxes } from './email.mailboxes.js'
+import { conversationToken, replyToAddress } from './email.threading.js'
+
+// Agents' email replies go through an outbox: the row is written in the reply's own transaction
+// (so a crash never loses a reply), and a sender delivers it after commit. Its Message-ID is
+// chosen and stored before the first attempt, so retries resend the same message and the
+// customer's answer threads back whatever happened in between.
+
+const BACKOFF_MS = [30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000, 2 * 3600_000]
+const MAX_ATTEMPTS = BACKOFF_MS.length + 1
+/** A row left 'sending' this long belonged to a process that died mid-send. */
+const STUCK_MS = 5 * 60_000
+
+const address = z
+  .email()
+  .max(254)
+  .transform((a) => a.toLowerCase())
+
+export const emailDeliverySchema = z
+  .strictObject({
+    to: z.array(address).max(50).optional(),
+    cc: z.array(address).max(50).optional(),
+    bcc: z.array(address).max(50).optional(),
+  })
+  .optional()
+
+export interface OutboxPayload {
+  to: string[]
+  cc: string[]
+  bcc: string[]
+  subject: string
+}
+
+/** Queues an email reply in the reply's transaction: recipients default to the customer. */
+export function emailDelivery(deps: CoreDeps): DeliveryHandler {
+  return async (tx, { conversation, message, options }) => {
+    const parsed = emailDeliverySchema.safeParse(options)
+    if (!parsed.success) {
+      throw new AppError(
+        'request.invalid',
+        parsed.error.issues[0]?.message ?? 'Invalid recipients.',
+      )
+    }
+    const to = parsed.data?.to?.length
+      ? parsed.data.to
+      : conversation.contact_email
+        ? [conversation.contact_email]
+        : []
+    if (to.length === 0) {
+      throw new AppError(
+        'message.no_recipient',
+        'This contact has no email address; add a recipient.',
+      )
+    }
+    const subject = conversation.subject ?? ''
+    const payload: OutboxPayload = {
+      to,
+      cc: parsed.data?.cc ?? [],
+      bcc: parsed.data?.bcc ?? [],
+      subject: /^re:/i.test(subject) ? subject : `Re: ${subject || '(no subject)'}`,
+    }
+    const now = deps.clock.now()
+    await tx
+      .insertInto('outbox')
+      .values({
+        id: newId(),
+        account_id: conversation.account_id,
+        inbox_id: conversation.inbox_id,
+        message_id: message.id,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        last_error: null,
+        rfc_message_id: null,
+        payload: JSON.stringify(payload),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute()
+  }
+}
+
+export interface SenderDeps extends CoreDeps {
+  mailboxes: Mailboxes
+  conversations: ConversationsUsecases
+  leases: Leases
+  signer: Signer
+}
+
+export class EmailSender {
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
+  private again = false
+  private stopped = false
+
+  constructor(
+    private readonly deps: SenderDeps,
+    private readonly intervalMs = 2000,
+  ) {}
+
+  start(): void {
+    this.stopped = false
+    clearInterval(this.timer)
+    this.timer = setInterval(() => this.nudge(), this.intervalMs)
+    this.timer.unref()
+    this.nudge()
+  }
+
+  /** Send what is due now (called after a reply commits, and on a timer for retries). */
+  nudge(): void {
+    if (this.stopped) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined
+      if (this.again) {
+        this.again = false
+        this.nudge()
+      }
+    })
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearInterval(this.timer)
+    await this.running
+  }
+
+  /** Sends every due row once; exported for tests that want to wait for delivery. */
+  async drain(): Promise<void> {
+    const k = this.deps.db.kysely
+    const now = this.deps.clock.now()
+    await k
+      .updateTable('outbox')
+      .set({ status: 'pending', updated_at: now })
+      .where('status', '=', 'sending')
+      .where('updated_at', '<', now - STUCK_MS)
+      .execute()
+    const due = await k
+      .selectFrom('outbox')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(20)
+      .execute()
+    for (const row of due) {
+      if (this.stopped) return
+      // Claiming is one conditional update, so two processes never send the same row.
+      const claimed = await k
+        .updateTable('outbox')
+        .set({ status: 'sending', updated_at: this.deps.clock.now() })
+        .where('id', '=', row.id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst()
+      if (Number(claimed.numUpdatedRows) !== 1) continue
+      await this.send(row)
+    }
+  }
+
+  private async send(row: OutboxTable): Promise<void> {
+    const k = this.deps.db.kysely
+    try {
+      const creds = await this.deps.mailboxes.credentials(row.inbox_id)
+      const rfcId = row.rfc_message_id ?? (await this.assignMessageId(row, creds.fromAddress))
+      const payload = JSON.parse(row.payload) as OutboxPayload
+      const message = await k
+        .selectFrom('messages')
+        .select(['text', 'conversation_id', 'seq'])
+        .where('id', '=', row.message_id)
+        .executeTakeFirstOrThrow()
+      const thread = await this.threadHeaders(row.inbox_id, message.conversation_id, message.seq)
+      const signer = this.deps.signer
+      const transport = nodemailer.createTransport({
+        host: creds.smtp.host,
+        port: creds.smtp.port,
+        secure: creds.smtp.tls && creds.smtp.port === 465,
+        requireTLS: creds.smtp.tls && creds.smtp.port !== 465,
+        auth: { user: creds.smtp.user, pass: creds.smtp.password },
+        connectionTimeout: 20_000,
+        greetingTimeout: 20_000,
+        socketTimeout: 60_000,
+      })
+      try {
+        await transport.sendMail({
+          from: { name: creds.fromName, address: creds.fromAddress },
+          replyTo: replyToAddress(
+            creds.fromAddress,
+            conversationToken(signer, message.conversation_id),
+          ),
+          to: payload.to,
+          cc: payload.cc,
+          bcc: payload.bcc,
+          subject: payload.subject,
+          messageId: `<${rfcId}>`,
+          inReplyTo: thread.inReplyTo ? `<${thread.inReplyTo}>` : undefined,
+          references: thread.references.map((r) => `<${r}>`),
+          text: message.text,
+          html: textToHtml(message.text),
+          // Replies written by people: auto-responders may answer (RFC 3834 says they should not
+          // answer Auto-Submitted mail, which this is not).
+          headers: { 'X-Kefu-Conversation': message.conversation_id },
+        })
+      } finally {
+        transport.close()
+      }
+      await k
+        .updateTable('outbox')
+        .set({
+          status: 'sent',
+          attempts: row.attempts + 1,
+          last_error: null,
+          updated_at: this.deps.clock.now(),
+        })
+        .where('id', '=', row.id)
+        .execute()
+    } catch (err) {
+      const attempts = row.attempts + 1
+      const failed = attempts >= MAX_ATTEMPTS
+      const error = describeSmtpError(err)
+      this.deps.logger.warn({ outboxId: row.id, attempts, error }, 'email delivery failed')
+      await k
+        .updateTable('outbox')
+        .set({
+          status: failed ? 'failed' : 'pending',
+          attempts,
+          last_error: error,
+          next_attempt_at: this.deps.clock.now() + (BACKOFF_MS[attempts - 1] ?? BACKOFF_MS.at(-1)!),
+          updated_at: this.deps.clock.now(),
+        })
+        .where('id', '=', row.id)
+        .execute()
+    }
+    await this.deps.conversations.announceMessageUpdate(row.account_id, row.message_id)
+  }
+
+  /** Picks and stores the Message-ID before anything is sent. */
+  private async assignMessageId(row: OutboxTable, fromAddress: string): Promise<string> {
+    const domain = fromAddress.split('@')[1] ?? 'kefu.invalid'
+    const rfcId = `${newId()}@${domain}`
+    const payload = JSON.parse(row.payload) as OutboxPayload
+    await this.deps.db.kysely.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('outbox')
+        .set({ rfc_message_id: rfcId })
+        .where('id', '=', row.id)
+        .execute()
+      await tx
+        .updateTable('messages')
+        .set({ external_id: rfcId })
+        .where('id', '=', row.message_id)
+        .execute()
+      const prior = await this.threadHeaders(
+        row.inbox_id,
+        '',
+        Number.MAX_SAFE_INTEGER,
+        tx,
+        row.message_id,
+      )
+      await tx
+        .insertInto('email_messages')
+        .values({
+          message_id: row.message_id,
+          inbox_id: row.inbox_id,
+          rfc_message_id: rfcId,
+          subject: payload.subject,
+          from_address: fromAddress,
+          from_name: null,
+          to_json: JSON.stringify(payload.to.map((a) => ({ name: '', address: a }))),
+          cc_json: JSON.stringify(payload.cc.map((a) => ({ name: '', address: a }))),
+          in_reply_to: prior.inReplyTo,
+          references_json: JSON.stringify(prior.references),
+          quoted_text: null,
+          raw_key: null,
+          thread_rule: null,
+          is_automatic: 0,
+          automatic_reason: null,
+          date_from_header: 1,
+          sent_at: this.deps.clock.now(),
+        })
+        .onConflict((oc) => oc.column('message_id').doNothing())
+        .execute()
+      const conversation = await tx
+        .selectFrom('messages')
+        .select('conversation_id')
+        .where('id', '=', row.message_id)
+        .executeTakeFirstOrThrow()
+      for (const a of [...payload.to, ...payload.cc, ...payload.bcc]) {
+        await tx
+          .insertInto('conversation_participants')
+          .values({ conversation_id: conversation.conversation_id, address: a })
+          .onConflict((oc) => oc.columns(['conversation_id', 'address']).doNothing())
+          .execute()
+      }
+    })
+    return rfcId
+  }
+
+  /** In-Reply-To is the latest earlier email of the conversation; References its chain plus it. */
+  private async threadHeaders(
+    inboxId: string,
+    conversationId: string,
+    beforeSeq: number,
+    q = this.deps.db.kysely,
+    ofMessageId?: string,
+  ): Promise<{ inReplyTo: string | null; references: string[] }> {
+    let conversation = conversationId
+    let seq = beforeSeq
+    if (ofMessageId) {
+      const own = await q
+        .selectFrom('messages')
+        .select(['conversation_id', 'seq'])
+        .where('id', '=', ofMessageId)
+        .executeTakeFirstOrThrow()
+      conversation = own.conversation_id
+      seq = own.seq
+    }
+    const previous = await q
+      .selectFrom('email_messages')
+      .innerJoin('messages', 'messages.id', 'email_messages.message_id')
+      .select(['email_messages.rfc_message_id', 'email_messages.references_json'])
+      .where('messages.conversation_id', '=', conversation)
+      .where('messages.inbox_id', '=', inboxId)
+      .where('messages.seq', '<', seq)
+      .where('email_messages.rfc_message_id', 'is not', null)
+      .orderBy('messages.seq', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    if (!previous?.rfc_message_id) return { inReplyTo: null, references: [] }
+    const chain = (JSON.parse(previous.references_json) as string[]).filter(
+      (r) => r !== previous.rfc_message_id,
+    )
+    // Keep the thread's root and the most recent ids; long chains are trimmed in the middle.
+    const trimmed = chain.length > 19 ? [chain[0]!, ...chain.slice(-18)] : chain
+    return { inReplyTo: previous.rfc_message_id, references: [...trimmed, previous.rfc_message_id] }
+  }
+}
+
+function describeSmtpError(err: unknown): string {
+  const e = err as { responseCode?: number; response?: string; code?: string; message?: string }
+  if (e?.code === 'EAUTH') return 'The SMTP server refused the user name or password.'
+  const text = e?.response ?? e?.message ?? 'SMTP error'
+  return `${e?.responseCode ? `${e.responseCode} ` : ''}${text}`
+    .replace(/[\r\n]+/g, ' ')
+    .slice(0, 300)
+}
+
+function textToHtml(text: string): string {
+  const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  return `<div style="font-family: sans-serif; white-space: pre-wrap">${escaped}</div>`
+}
