@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import WebSocket from 'ws'
 import { ADMIN, startKefuProcess } from '../src/harness.js'
+import { emailBenchmarks } from './email.js'
 import { loadWidget } from './widget-open.js'
 
 const root = join(import.meta.dirname, '../..')
@@ -188,6 +189,7 @@ async function main() {
   console.error('Kefu benchmarks (this takes about a minute)…')
   sizes()
   await realtime()
+  await emailBenchmarks(row)
   const first = await loadWidget()
   row(
     'widget first open (click → composer ready)',
