@@ -187,14 +187,19 @@ async function realtime() {
 
 async function main() {
   console.error('Kefu benchmarks (this takes about a minute)…')
-  sizes()
-  await realtime()
-  await emailBenchmarks(row)
-  const first = await loadWidget()
-  row(
-    'widget first open (click → composer ready)',
-    `${first.toFixed(0)} ms (headless Chromium, loopback)`,
-  )
+  // KEFU_BENCH=realtime (or sizes, email, widget) runs one part only.
+  const only = process.env.KEFU_BENCH
+  const part = (name: string) => !only || only.split(',').includes(name)
+  if (part('sizes')) sizes()
+  if (part('realtime')) await realtime()
+  if (part('email')) await emailBenchmarks(row)
+  if (part('widget')) {
+    const first = await loadWidget()
+    row(
+      'widget first open (click → composer ready)',
+      `${first.toFixed(0)} ms (headless Chromium, loopback)`,
+    )
+  }
 
   const w = [0, 1, 2].map((i) =>
     Math.max(...rows.map((r) => r[i]!.length), ['metric', 'result', 'target'][i]!.length),
