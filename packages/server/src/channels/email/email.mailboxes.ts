@@ -1,3 +1,4 @@
+import type { MailboxDTO } from '@kefu/protocol'
 import { z } from 'zod'
 import type { EmailMailboxesTable } from '../../db/schema.js'
 import type { CoreDeps } from '../../shared/deps.js'
@@ -42,21 +43,6 @@ export const mailboxSettingsSchema = z.strictObject({
 })
 
 export type MailboxSettingsInput = z.infer<typeof mailboxSettingsSchema>
-
-export interface MailboxDTO {
-  imap: {
-    host: string
-    port: number
-    tls: boolean
-    user: string
-    folder: string
-    passwordSet: true
-  }
-  smtp: { host: string; port: number; tls: boolean; user: string; passwordSet: true }
-  fromName: string
-  fromAddress: string
-  syncDays: number
-}
 
 /** What the IMAP poller and SMTP sender need, passwords decrypted. Never serialised. */
 export interface MailboxCredentials {

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer'
 import { z } from 'zod'
 import type {
   ConversationsUsecases,
@@ -10,6 +9,7 @@ import { AppError } from '../../shared/errors.js'
 import { newId } from '../../shared/ids.js'
 import type { Leases } from '../../shared/leases.js'
 import type { Signer } from '../../shared/secrets.js'
+import { describeSmtpError, smtpTransport } from './email.clients.js'
 import type { Mailboxes } from './email.mailboxes.js'
 import { conversationToken, replyToAddress } from './email.threading.js'
 
@@ -185,16 +185,7 @@ export class EmailSender {
         .executeTakeFirstOrThrow()
       const thread = await this.threadHeaders(row.inbox_id, message.conversation_id, message.seq)
       const signer = this.deps.signer
-      const transport = nodemailer.createTransport({
-        host: creds.smtp.host,
-        port: creds.smtp.port,
-        secure: creds.smtp.tls && creds.smtp.port === 465,
-        requireTLS: creds.smtp.tls && creds.smtp.port !== 465,
-        auth: { user: creds.smtp.user, pass: creds.smtp.password },
-        connectionTimeout: 20_000,
-        greetingTimeout: 20_000,
-        socketTimeout: 60_000,
-      })
+      const transport = smtpTransport(creds.smtp)
       try {
         await transport.sendMail({
           from: { name: creds.fromName, address: creds.fromAddress },
@@ -348,15 +339,6 @@ export class EmailSender {
     const trimmed = chain.length > 19 ? [chain[0]!, ...chain.slice(-18)] : chain
     return { inReplyTo: previous.rfc_message_id, references: [...trimmed, previous.rfc_message_id] }
   }
-}
-
-function describeSmtpError(err: unknown): string {
-  const e = err as { responseCode?: number; response?: string; code?: string; message?: string }
-  if (e?.code === 'EAUTH') return 'The SMTP server refused the user name or password.'
-  const text = e?.response ?? e?.message ?? 'SMTP error'
-  return `${e?.responseCode ? `${e.responseCode} ` : ''}${text}`
-    .replace(/[\r\n]+/g, ' ')
-    .slice(0, 300)
 }
 
 function textToHtml(text: string): string {

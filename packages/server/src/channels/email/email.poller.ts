@@ -1,6 +1,7 @@
-import { ImapFlow } from 'imapflow'
+import type { ImapFlow } from 'imapflow'
 import type { CoreDeps } from '../../shared/deps.js'
 import type { Leases } from '../../shared/leases.js'
+import { describeImapError, imapClient } from './email.clients.js'
 import type { EmailIngest } from './email.ingest.js'
 import type { MailboxCredentials, Mailboxes } from './email.mailboxes.js'
 
@@ -106,16 +107,7 @@ export class ImapPoller {
   }
 
   private async session(creds: MailboxCredentials): Promise<void> {
-    const client = new ImapFlow({
-      host: creds.imap.host,
-      port: creds.imap.port,
-      secure: creds.imap.tls,
-      auth: { user: creds.imap.user, pass: creds.imap.password },
-      logger: false,
-      emitLogs: false,
-      // imapflow waits 15 s of quiet before entering IDLE; new mail should not wait that long.
-      autoIdleDelay: 500,
-    })
+    const client = imapClient(creds.imap)
     this.client = client
     let closed = false
     client.on('exists', () => this.nudge())
@@ -272,11 +264,7 @@ export class ImapPoller {
   }
 
   private async recordError(err: unknown) {
-    const e = err as { message?: string; responseText?: string; authenticationFailed?: boolean }
-    // Server texts can echo the login; say what kind of failure it was, in our words where we can.
-    const message = e?.authenticationFailed
-      ? 'The IMAP server refused the user name or password.'
-      : (e?.responseText ?? e?.message ?? 'IMAP error').replace(/[\r\n]+/g, ' ').slice(0, 300)
+    const message = describeImapError(err)
     this.deps.logger.warn({ inboxId: this.inboxId, error: message }, 'imap sync failed')
     await this.deps.db.kysely
       .insertInto('email_sync_state')

@@ -1,6 +1,4 @@
 import { Hono } from 'hono'
-import { ImapFlow } from 'imapflow'
-import nodemailer from 'nodemailer'
 import { z } from 'zod'
 import { canSeeInbox, type Principal } from '../../agents/access.js'
 import { requireAgent } from '../../agents/auth.routes.js'
@@ -11,6 +9,7 @@ import { AppError, forbidden, notFound } from '../../shared/errors.js'
 import type { AppEnv } from '../../shared/http.js'
 import { newId } from '../../shared/ids.js'
 import { clientId, messageText, readJson } from '../../shared/validation.js'
+import { describeImapError, describeSmtpError, imapClient, smtpTransport } from './email.clients.js'
 import {
   type MailboxSettingsInput,
   mailboxSettingsSchema,
@@ -318,45 +317,24 @@ async function testConnection(
     smtp: { ok: false, error: null as string | null },
   }
   if (imap && imapPassword) {
-    const client = new ImapFlow({
-      host: imap.host,
-      port: imap.port,
-      secure: imap.tls,
-      auth: { user: imap.user, pass: imapPassword },
-      logger: false,
-      emitLogs: false,
-    })
+    const client = imapClient({ ...imap, password: imapPassword })
     try {
       await client.connect()
       await client.mailboxOpen(imap.folder ?? 'INBOX', { readOnly: true })
       result.imap.ok = true
       await client.logout()
     } catch (err) {
-      const e = err as { authenticationFailed?: boolean; code?: string }
-      result.imap.error = e.authenticationFailed
-        ? 'The IMAP server refused the user name or password.'
-        : `Could not reach the IMAP server (${e.code ?? 'connection failed'}).`
+      result.imap.error = describeImapError(err)
       client.close()
     }
   } else result.imap.error = 'No IMAP settings.'
   if (smtp && smtpPassword) {
-    const transport = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.tls && smtp.port === 465,
-      requireTLS: smtp.tls && smtp.port !== 465,
-      auth: { user: smtp.user, pass: smtpPassword },
-      connectionTimeout: 10_000,
-    })
+    const transport = smtpTransport({ ...smtp, password: smtpPassword })
     try {
       await transport.verify()
       result.smtp.ok = true
     } catch (err) {
-      const e = err as { code?: string }
-      result.smtp.error =
-        e.code === 'EAUTH'
-          ? 'The SMTP server refused the user name or password.'
-          : `Could not reach the SMTP server (${e.code ?? 'connection failed'}).`
+      result.smtp.error = describeSmtpError(err)
     } finally {
       transport.close()
     }
