@@ -13,6 +13,22 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
   return parse(schema, raw)
 }
 
+/** Like readJson, for requests whose body may be left out entirely. */
+export async function readOptionalJson<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+): Promise<z.infer<T> | undefined> {
+  const text = await c.req.text()
+  if (!text.trim()) return undefined
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    throw new AppError('request.malformed_json', 'The request body is not valid JSON.')
+  }
+  return parse(schema, raw)
+}
+
 export function parse<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
   const result = schema.safeParse(raw)
   if (!result.success) {

@@ -385,4 +385,49 @@ describe.each(dbKinds())('email channel on %s', (kind) => {
       return detail.messages[0]?.delivery?.status === 'sent'
     })
   })
+
+  test('the connection test reports a refused login without echoing any password', async () => {
+    const res = await k.request('POST', `/api/inboxes/${inboxId}/mailbox/test`, {
+      cookie,
+      body: {
+        imap: {
+          host: '127.0.0.1',
+          port: imap.port,
+          tls: false,
+          user: SUPPORT.user,
+          password: 'wrong-secret-XYZ',
+        },
+        smtp: {
+          host: '127.0.0.1',
+          port: smtp.port,
+          tls: false,
+          user: 'support',
+          password: 'smtp-password-1',
+        },
+        fromName: 'Acme Support',
+        fromAddress: 'support@acme.test',
+      },
+    })
+    expect(res.status).toBe(200)
+    expect(res.json.imap).toEqual({
+      ok: false,
+      error: 'The IMAP server refused the user name or password.',
+    })
+    expect(res.json.smtp).toEqual({ ok: true, error: null })
+    expect(res.text).not.toContain('wrong-secret-XYZ')
+    const stored = await k.request('POST', `/api/inboxes/${inboxId}/mailbox/test`, { cookie })
+    expect(stored.json.imap.ok).toBe(true)
+    const mailbox = await k.request('GET', `/api/inboxes/${inboxId}/mailbox`, { cookie })
+    expect(mailbox.text).not.toContain('imap-password-1')
+    expect(mailbox.json.imap.passwordSet).toBe(true)
+    const asAgent = await k.addAgent({
+      email: `mb-agent-${kind}@acme.test`,
+      name: 'Agent',
+      inboxIds: [inboxId],
+    })
+    const agentCookie = await k.signIn(asAgent.email)
+    expect(
+      (await k.request('GET', `/api/inboxes/${inboxId}/mailbox`, { cookie: agentCookie })).status,
+    ).toBe(403)
+  })
 })

@@ -8,7 +8,7 @@ import type { Services } from '../../services.js'
 import { AppError, forbidden, notFound } from '../../shared/errors.js'
 import type { AppEnv } from '../../shared/http.js'
 import { newId } from '../../shared/ids.js'
-import { clientId, messageText, readJson } from '../../shared/validation.js'
+import { clientId, messageText, readJson, readOptionalJson } from '../../shared/validation.js'
 import { describeImapError, describeSmtpError, imapClient, smtpTransport } from './email.clients.js'
 import {
   type MailboxSettingsInput,
@@ -93,7 +93,7 @@ export function emailRoutes(s: Services) {
     const actor = c.get('principal')
     adminOnly(actor)
     const inbox = await emailInbox(actor.accountId, c.req.param('id'))
-    const body = await readJson(c, mailboxSettingsSchema.optional())
+    const body = await readOptionalJson(c, mailboxSettingsSchema)
     const stored = await s.email.mailboxes
       .find(inbox.id)
       .then((m) => m && s.email.mailboxes.credentials(inbox.id))
