@@ -206,6 +206,7 @@ export interface EventsPage {
 // GET  /api/inboxes/:id/quarantine (admin) → { items: QuarantineItemDTO[] }
 // POST /api/inboxes/:id/quarantine/:qid/reprocess (admin) → { status, conversationId, … }
 // GET  /api/messages/:id/email          → EmailDetailsDTO (404 for messages that are not email)
+// GET  /api/attachments/:id             → the file, as a download
 // POST /api/conversations/email         { inboxId, clientId, to, name?, cc?, bcc?, subject, text }
 //                                       → { conversationId, message } (a new outbound email conversation)
 // POST /api/conversations/:id/messages  in an email conversation also takes
@@ -291,6 +292,15 @@ export interface EmailDetailsDTO {
   /** false when the Date header was unreadable and the arrival time stands in. */
   dateFromHeader: boolean
   sentAt: Millis | null
+  /** Download with GET /api/attachments/:id (agents; always served as a download). */
+  attachments: {
+    id: Id
+    filename: string
+    contentType: string
+    size: number
+    inline: boolean
+    available: boolean
+  }[]
 }
 
 export interface MeResponse {

@@ -181,7 +181,11 @@ export interface AttachmentsTable {
   filename: string
   content_type: string
   size: number
+  /** Blob key; empty when the content was over the size cap and not kept. */
   storage_key: string
+  /** Content-ID without brackets, for cid: references from the HTML. */
+  content_id: string | null
+  inline: number
   created_at: number
 }
 

@@ -430,4 +430,69 @@ describe.each(dbKinds())('email channel on %s', (kind) => {
       (await k.request('GET', `/api/inboxes/${inboxId}/mailbox`, { cookie: agentCookie })).status,
     ).toBe(403)
   })
+
+  test('attachments are kept, inline images show in the sanitized HTML, files download as files', async () => {
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d4948445200000001000000010806000000',
+      'hex',
+    ).toString('base64')
+    const raw = [
+      'From: "Zhou Li" <zhou@customer.test>',
+      'To: support@acme.test',
+      'Subject: 截图和发票',
+      'Message-ID: <with-files@customer.test>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="outer"',
+      '',
+      '--outer',
+      'Content-Type: multipart/related; boundary="rel"',
+      '',
+      '--rel',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>请看截图：<img src="cid:shot1@customer.test"> <img src="https://tracker.example/p.gif"></p><script>alert(1)</script>',
+      '--rel',
+      'Content-Type: image/png',
+      'Content-ID: <shot1@customer.test>',
+      'Content-Disposition: inline; filename="shot.png"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      png,
+      '--rel--',
+      '--outer',
+      'Content-Type: application/pdf; name="=?UTF-8?B?5Y+R56WoLnBkZg==?="',
+      'Content-Disposition: attachment; filename="=?UTF-8?B?5Y+R56WoLnBkZg==?="',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('%PDF-1.4 invoice').toString('base64'),
+      '--outer--',
+      '',
+    ].join('\r\n')
+    await imap.deliver(SUPPORT, raw)
+    const stored = await until('with files', () => byRfcId('with-files@customer.test'))
+    const details = (await k.request('GET', `/api/messages/${stored.id}/email`, { cookie })).json
+    expect(details.html).toContain('data:image/png;base64,')
+    expect(details.html).not.toContain('<script')
+    expect(details.html).not.toMatch(/\ssrc="https:/)
+    expect(details.html).toContain('data-kefu-src="https://tracker.example/p.gif"')
+    expect(details.remoteImages).toBe(1)
+    const pdf = details.attachments.find((a: { filename: string }) => a.filename === '发票.pdf')
+    expect(pdf).toMatchObject({ contentType: 'application/pdf', inline: false, available: true })
+    const download = await k.request('GET', `/api/attachments/${pdf.id}`, { cookie })
+    expect(download.status).toBe(200)
+    expect(download.headers.get('content-disposition')).toContain(
+      "attachment; filename*=UTF-8''%E5%8F%91%E7%A5%A8.pdf",
+    )
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(download.text).toBe('%PDF-1.4 invoice')
+    const outsider = await k.addAgent({ email: `files-outsider-${kind}@acme.test`, name: 'Out' })
+    const outsiderCookie = await k.signIn(outsider.email)
+    expect(
+      (await k.request('GET', `/api/attachments/${pdf.id}`, { cookie: outsiderCookie })).status,
+    ).toBe(404)
+    expect(
+      (await k.request('GET', `/api/messages/${stored.id}/email`, { cookie: outsiderCookie }))
+        .status,
+    ).toBe(404)
+  })
 })

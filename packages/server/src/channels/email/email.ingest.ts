@@ -185,6 +185,25 @@ export function createEmailIngest(
           return { conversationId: decision.conversationId }
         },
         within: async (tx, result) => {
+          for (const file of parsed.attachments) {
+            // Over-size attachments keep their name and size but no content (and no blob).
+            const key = file.truncated ? '' : await deps.blobs.put(file.content, tx)
+            await tx
+              .insertInto('attachments')
+              .values({
+                id: newId(),
+                account_id: target.accountId,
+                message_id: result.message.id,
+                filename: file.filename,
+                content_type: file.contentType,
+                size: file.size,
+                storage_key: key,
+                content_id: file.contentId,
+                inline: file.inline ? 1 : 0,
+                created_at: now,
+              })
+              .execute()
+          }
           await tx
             .insertInto('email_messages')
             .values({

@@ -17,6 +17,9 @@ import {
 } from './email.mailboxes.js'
 import { sanitizeEmailHtml } from './email.sanitize.js'
 
+/** Inline images up to this size are embedded in the sanitized HTML. */
+const INLINE_IMAGE_MAX = 2 * 1024 * 1024
+
 const adminOnly = (p: Principal) => {
   if (p.role !== 'admin') throw forbidden('Only admins can manage mailboxes.')
 }
@@ -211,7 +214,27 @@ export function emailRoutes(s: Services) {
       .where('messages.account_id', '=', actor.accountId)
       .executeTakeFirst()
     if (!row || !canSeeInbox(c.get('scope'), row.inbox_id)) throw notFound('message')
-    const sanitized = row.html ? sanitizeEmailHtml(row.html, { cidUrl: () => null }) : null
+    const files = await k
+      .selectFrom('attachments')
+      .select(['id', 'filename', 'content_type', 'size', 'storage_key', 'content_id', 'inline'])
+      .where('message_id', '=', c.req.param('id'))
+      .execute()
+    // Inline images become data: URLs: the sandboxed frame has an opaque origin and would not
+    // be sent the agent's cookie, and nothing in it may reach out on its own anyway.
+    const inlineImages = new Map<string, string>()
+    for (const f of files) {
+      if (!f.content_id || !f.storage_key || f.size > INLINE_IMAGE_MAX) continue
+      if (!/^image\/(png|jpe?g|gif|webp)$/i.test(f.content_type)) continue
+      const bytes = await s.email.blobs.get(f.storage_key)
+      if (bytes)
+        inlineImages.set(
+          f.content_id,
+          `data:${f.content_type.toLowerCase()};base64,${bytes.toString('base64')}`,
+        )
+    }
+    const sanitized = row.html
+      ? sanitizeEmailHtml(row.html, { cidUrl: (cid) => inlineImages.get(cid) ?? null })
+      : null
     return c.json({
       subject: row.subject,
       from: row.from_address ? { name: row.from_name ?? '', address: row.from_address } : null,
@@ -225,7 +248,38 @@ export function emailRoutes(s: Services) {
       automaticReason: row.automatic_reason,
       dateFromHeader: row.date_from_header === 1,
       sentAt: row.sent_at,
+      attachments: files.map((f) => ({
+        id: f.id,
+        filename: f.filename,
+        contentType: f.content_type,
+        size: f.size,
+        inline: f.inline === 1,
+        available: f.storage_key !== '',
+      })),
     })
+  })
+
+  /** Downloads an attachment: always as a download, never rendered by the browser. */
+  app.get('/attachments/:id', auth, async (c) => {
+    const actor = c.get('principal')
+    const file = await k
+      .selectFrom('attachments')
+      .innerJoin('messages', 'messages.id', 'attachments.message_id')
+      .select(['attachments.filename', 'attachments.storage_key', 'messages.inbox_id'])
+      .where('attachments.id', '=', c.req.param('id'))
+      .where('attachments.account_id', '=', actor.accountId)
+      .executeTakeFirst()
+    if (!file || !canSeeInbox(c.get('scope'), file.inbox_id) || !file.storage_key)
+      throw notFound('attachment')
+    const bytes = await s.email.blobs.get(file.storage_key)
+    if (!bytes) throw notFound('attachment')
+    c.header('content-type', 'application/octet-stream')
+    c.header(
+      'content-disposition',
+      `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+    )
+    c.header('content-security-policy', "default-src 'none'; sandbox")
+    return c.body(new Uint8Array(bytes))
   })
 
   /** A new outbound email conversation: follow-ups (回访) start from the team's side. */

@@ -16,6 +16,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute()
 
+  // Email attachments: inline images are referenced from the HTML by Content-ID.
+  await db.schema.alterTable('attachments').addColumn('content_id', 'text').execute()
+  await db.schema
+    .alterTable('attachments')
+    .addColumn('inline', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
+
   await db.schema
     .createTable('leases')
     .addColumn('name', 'text', (c) => c.primaryKey())
@@ -170,4 +177,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   ]) {
     await db.schema.dropTable(table).ifExists().execute()
   }
+  await db.schema.alterTable('attachments').dropColumn('inline').execute()
+  await db.schema.alterTable('attachments').dropColumn('content_id').execute()
 }
