@@ -168,7 +168,9 @@ function mountInbox(app: Hono<AppEnv>, dir: string) {
   const securityHeaders = (c: { header(k: string, v: string): void }) => {
     c.header(
       'content-security-policy',
-      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      // img-src allows remote images because an email's sandboxed srcdoc frame inherits this
+      // policy; they load only after the agent asks ("load images").
+      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob: https: http:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     )
     c.header('x-frame-options', 'DENY')
   }

@@ -368,7 +368,7 @@ describe.each(dbKinds())('email channel on %s', (kind) => {
     expect(res.status, res.text).toBe(201)
     const mails = await smtp.waitFor(before + 1)
     const sent = mails.at(-1)!
-    expect(sent.subject).toBe('Re: 回访：您的订单体验')
+    expect(sent.subject).toBe('回访：您的订单体验')
     expect(sent.envelope.to).toEqual(['wang@customer.test'])
     expect(sent.text).toContain('想了解一下')
     const conversation = (
@@ -494,5 +494,31 @@ describe.each(dbKinds())('email channel on %s', (kind) => {
       (await k.request('GET', `/api/messages/${stored.id}/email`, { cookie: outsiderCookie }))
         .status,
     ).toBe(404)
+  })
+
+  test('a stored password never follows the settings to another server', async () => {
+    const evil = { host: '127.0.0.9', port: 2525, tls: false, user: SUPPORT.user }
+    const test = await k.request('POST', `/api/inboxes/${inboxId}/mailbox/test`, {
+      cookie,
+      body: {
+        imap: { ...evil, folder: 'INBOX' },
+        smtp: { host: '127.0.0.1', port: smtp.port, tls: false, user: 'support' },
+        fromName: 'Acme Support',
+        fromAddress: 'support@acme.test',
+      },
+    })
+    expect(test.json.imap).toEqual({ ok: false, error: 'Enter the IMAP password for this server.' })
+    expect(test.json.smtp.ok).toBe(true)
+    const save = await k.request('PUT', `/api/inboxes/${inboxId}/mailbox`, {
+      cookie,
+      body: {
+        imap: { ...evil, folder: 'INBOX' },
+        smtp: { host: '127.0.0.1', port: smtp.port, tls: false, user: 'support' },
+        fromName: 'Acme Support',
+        fromAddress: 'support@acme.test',
+      },
+    })
+    expect(save.status).toBe(400)
+    expect(save.json.error.code).toBe('mailbox.password_required')
   })
 })

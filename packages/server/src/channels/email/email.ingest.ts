@@ -307,6 +307,7 @@ export function createEmailIngest(
         .execute()
       await advanceCursor(tx, target.inboxId, at)
     })
+    await deps.conversations.announceMessageUpdate(target.accountId, row.message_id)
     const conversationId =
       (
         await k

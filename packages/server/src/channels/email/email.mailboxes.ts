@@ -54,6 +54,16 @@ export interface MailboxCredentials {
   syncDays: number
 }
 
+/** Whether settings name the same server and login as the stored ones. */
+export function sameServer(
+  a: { host: string; port: number; user: string } | undefined,
+  b: { host: string; port: number; user: string },
+): boolean {
+  return (
+    !a || (a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port && a.user === b.user)
+  )
+}
+
 export function toMailboxDTO(row: EmailMailboxesTable): MailboxDTO {
   return {
     imap: {
@@ -92,12 +102,32 @@ export function createMailboxes({ db, clock }: CoreDeps, box: SecretBox) {
     /** Creates or replaces the settings; a missing password keeps the stored one. */
     async save(inboxId: string, input: MailboxSettingsInput): Promise<EmailMailboxesTable> {
       const existing = await this.find(inboxId)
-      const imapPassword = input.imap.password ?? (existing && box.decrypt(existing.imap_password))
-      const smtpPassword = input.smtp.password ?? (existing && box.decrypt(existing.smtp_password))
+      // A stored password stays with the server it was given for: pointing the mailbox at another
+      // host (or user) needs the password again, or an admin session could redirect it.
+      const keptImap =
+        existing &&
+        sameServer(input.imap, {
+          host: existing.imap_host,
+          port: existing.imap_port,
+          user: existing.imap_user,
+        })
+          ? box.decrypt(existing.imap_password)
+          : undefined
+      const keptSmtp =
+        existing &&
+        sameServer(input.smtp, {
+          host: existing.smtp_host,
+          port: existing.smtp_port,
+          user: existing.smtp_user,
+        })
+          ? box.decrypt(existing.smtp_password)
+          : undefined
+      const imapPassword = input.imap.password ?? keptImap
+      const smtpPassword = input.smtp.password ?? keptSmtp
       if (!imapPassword || !smtpPassword) {
         throw new AppError(
-          'mailbox.invalid',
-          'IMAP and SMTP passwords are required for a new mailbox.',
+          'mailbox.password_required',
+          'Enter the IMAP and SMTP passwords (a new mailbox, or a changed server or user).',
         )
       }
       const now = clock.now()

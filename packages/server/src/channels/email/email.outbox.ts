@@ -64,12 +64,21 @@ export function emailDelivery(deps: CoreDeps): DeliveryHandler {
         'This contact has no email address; add a recipient.',
       )
     }
-    const subject = conversation.subject ?? ''
+    const subject = conversation.subject || '(no subject)'
+    // The first message of a conversation we start is not a reply to anything.
+    const earlier = await tx
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', conversation.id)
+      .where('seq', '<', message.seq)
+      .where('direction', 'in', ['incoming', 'outgoing'])
+      .limit(1)
+      .executeTakeFirst()
     const payload: OutboxPayload = {
       to,
       cc: parsed.data?.cc ?? [],
       bcc: parsed.data?.bcc ?? [],
-      subject: /^re:/i.test(subject) ? subject : `Re: ${subject || '(no subject)'}`,
+      subject: !earlier || /^re:/i.test(subject) ? subject : `Re: ${subject}`,
     }
     const now = deps.clock.now()
     await tx

@@ -13,6 +13,7 @@ import { describeImapError, describeSmtpError, imapClient, smtpTransport } from 
 import {
   type MailboxSettingsInput,
   mailboxSettingsSchema,
+  sameServer,
   toMailboxDTO,
 } from './email.mailboxes.js'
 import { sanitizeEmailHtml } from './email.sanitize.js'
@@ -364,8 +365,14 @@ async function testConnection(
 ) {
   const imap = input?.imap ?? stored?.imap
   const smtp = input?.smtp ?? stored?.smtp
-  const imapPassword = input?.imap.password ?? stored?.imap.password
-  const smtpPassword = input?.smtp.password ?? stored?.smtp.password
+  // The stored password is only ever sent to the server it was stored for: otherwise a session
+  // could point the test at its own host and collect it.
+  const imapPassword =
+    input?.imap.password ??
+    (stored && sameServer(input?.imap, stored.imap) ? stored.imap.password : undefined)
+  const smtpPassword =
+    input?.smtp.password ??
+    (stored && sameServer(input?.smtp, stored.smtp) ? stored.smtp.password : undefined)
   const result = {
     imap: { ok: false, error: null as string | null },
     smtp: { ok: false, error: null as string | null },
@@ -381,7 +388,7 @@ async function testConnection(
       result.imap.error = describeImapError(err)
       client.close()
     }
-  } else result.imap.error = 'No IMAP settings.'
+  } else result.imap.error = imap ? 'Enter the IMAP password for this server.' : 'No IMAP settings.'
   if (smtp && smtpPassword) {
     const transport = smtpTransport({ ...smtp, password: smtpPassword })
     try {
@@ -392,6 +399,6 @@ async function testConnection(
     } finally {
       transport.close()
     }
-  } else result.smtp.error = 'No SMTP settings.'
+  } else result.smtp.error = smtp ? 'Enter the SMTP password for this server.' : 'No SMTP settings.'
   return result
 }
