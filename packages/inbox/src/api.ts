@@ -4,14 +4,21 @@ import type {
   AgentConversationDTO,
   AgentDTO,
   Availability,
+  ConnectionTestDTO,
+  EmailDetailsDTO,
   ErrorBody,
   EventsPage,
   Id,
   InboxDTO,
+  MailboxDTO,
+  MailboxHealthDTO,
+  MailboxSettings,
   MeResponse,
   MessageDTO,
+  QuarantineItemDTO,
 } from '@kefu/protocol'
 import type { StatusFilter, View } from './conversations'
+import type { EmailRecipients } from './recipients'
 
 export class ApiError extends Error {
   constructor(
@@ -99,8 +106,55 @@ export const api = {
       'GET',
       `/api/conversations/${encodeURIComponent(id)}`,
     ),
-  sendMessage: (id: Id, body: { clientId: string; text: string; private: boolean }) =>
+  sendMessage: (
+    id: Id,
+    body: { clientId: string; text: string; private: boolean; email?: EmailRecipients },
+  ) =>
     request<MessageDTO>('POST', `/api/conversations/${encodeURIComponent(id)}/messages`, { body }),
+  retryDelivery: (conversationId: Id, messageId: Id) =>
+    request<void>(
+      'POST',
+      `/api/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/retry`,
+    ),
+  startEmail: (body: {
+    inboxId: Id
+    clientId: string
+    to: string
+    name?: string
+    cc?: string[]
+    bcc?: string[]
+    subject: string
+    text: string
+  }) =>
+    request<{ conversationId: Id; message: MessageDTO }>('POST', '/api/conversations/email', {
+      body,
+    }),
+  emailDetails: (messageId: Id) =>
+    request<EmailDetailsDTO>('GET', `/api/messages/${encodeURIComponent(messageId)}/email`),
+  createEmailInbox: (body: { name: string; mailbox: MailboxSettings }) =>
+    request<{ inbox: InboxDTO; mailbox: MailboxDTO }>('POST', '/api/inboxes/email', { body }),
+  mailbox: (inboxId: Id) =>
+    request<MailboxDTO>('GET', `/api/inboxes/${encodeURIComponent(inboxId)}/mailbox`),
+  saveMailbox: (inboxId: Id, settings: MailboxSettings) =>
+    request<MailboxDTO>('PUT', `/api/inboxes/${encodeURIComponent(inboxId)}/mailbox`, {
+      body: settings,
+    }),
+  testMailbox: (inboxId: Id, settings: MailboxSettings) =>
+    request<ConnectionTestDTO>('POST', `/api/inboxes/${encodeURIComponent(inboxId)}/mailbox/test`, {
+      body: settings,
+    }),
+  mailboxHealth: (inboxId: Id) =>
+    request<MailboxHealthDTO>('GET', `/api/inboxes/${encodeURIComponent(inboxId)}/health`),
+  quarantine: (inboxId: Id) =>
+    request<{ items: QuarantineItemDTO[] }>(
+      'GET',
+      `/api/inboxes/${encodeURIComponent(inboxId)}/quarantine`,
+    ),
+  reprocess: (inboxId: Id, itemId: Id) =>
+    request<{ status: string; conversationId?: Id | null }>(
+      'POST',
+      `/api/inboxes/${encodeURIComponent(inboxId)}/quarantine/${encodeURIComponent(itemId)}/reprocess`,
+    ),
   assign: (id: Id, assigneeId: Id | null) =>
     request<AgentConversationDTO>('POST', `/api/conversations/${encodeURIComponent(id)}/assign`, {
       body: { assigneeId },

@@ -2,7 +2,10 @@ import type { ActivityDTO } from '@kefu/protocol'
 import { describe, expect, test } from 'vitest'
 import {
   activityText,
+  agoText,
   contactName,
+  durationText,
+  fileSize,
   initial,
   linkify,
   newClientId,
@@ -131,4 +134,31 @@ describe('activity lines', () => {
       'Li Na snoozed the conversation',
     )
   })
+})
+
+describe('health times', () => {
+  test('agoText counts seconds, then minutes, hours and days', () => {
+    const now = 1_700_000_000_000
+    expect(agoText(now - 12_000, now, 'en')).toBe('12 sec. ago')
+    expect(agoText(now - 3 * 60_000, now, 'en')).toBe('3 min. ago')
+    expect(agoText(now - 2 * 3_600_000, now, 'en')).toBe('2 hr. ago')
+    expect(agoText(now - 3 * 86_400_000, now, 'en')).toBe('3 days ago')
+    expect(agoText(now - 12_000, now, 'zh-CN')).toBe('12秒前')
+    // A server clock slightly ahead never shows a time in the future.
+    expect(agoText(now + 5_000, now, 'en')).toBe('now')
+  })
+
+  test('durationText uses the largest whole unit', () => {
+    expect(durationText(45_000, 'en')).toBe('45 sec')
+    expect(durationText(3 * 60_000 + 5_000, 'en')).toBe('3 min')
+    expect(durationText(2 * 86_400_000, 'en')).toBe('2 days')
+    expect(durationText(45_000, 'zh-TW')).toBe('45 秒')
+  })
+})
+
+test('file sizes read in the largest sensible unit', () => {
+  expect(fileSize(820, 'en')).toBe('820 B')
+  expect(fileSize(12_480, 'en')).toBe('12 kB')
+  expect(fileSize(3_240_000, 'en')).toBe('3.2 MB')
+  expect(fileSize(3_240_000, 'zh-CN')).toBe('3.2 MB')
 })

@@ -156,3 +156,48 @@ export function newClientId(): string {
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
+
+const SECOND = 1000
+
+/** "12 seconds ago", "3 min. ago": finer than `relativeTime`, for things measured in seconds. */
+export function agoText(at: number, now: number, locale: string): string {
+  const diff = Math.max(0, now - at)
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' })
+  if (diff < MINUTE) return rtf.format(-Math.floor(diff / SECOND), 'second')
+  if (diff < HOUR) return rtf.format(-Math.floor(diff / MINUTE), 'minute')
+  if (diff < DAY) return rtf.format(-Math.floor(diff / HOUR), 'hour')
+  return rtf.format(-Math.floor(diff / DAY), 'day')
+}
+
+/** A length of time in its largest whole unit: "45 sec", "3 min", "2 hr", "4 days". */
+export function durationText(ms: number, locale: string): string {
+  const abs = Math.max(0, ms)
+  const [value, unit] =
+    abs < MINUTE
+      ? [Math.floor(abs / SECOND), 'second']
+      : abs < HOUR
+        ? [Math.floor(abs / MINUTE), 'minute']
+        : abs < DAY
+          ? [Math.floor(abs / HOUR), 'hour']
+          : [Math.floor(abs / DAY), 'day']
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value)
+}
+
+/** "820 B", "12.5 kB", "3.2 MB": a file's size, for attachment lists. */
+export function fileSize(bytes: number, locale: string): string {
+  const size = Math.max(0, Math.round(bytes))
+  // "B" reads the same everywhere; Intl spells it out as "byte" in English.
+  if (size < 1000) return `${new Intl.NumberFormat(locale).format(size)} B`
+  const [value, unit] =
+    size < 1000 * 1000
+      ? [size / 1000, 'kilobyte']
+      : size < 1000 * 1000 * 1000
+        ? [size / 1000 / 1000, 'megabyte']
+        : [size / 1000 / 1000 / 1000, 'gigabyte']
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit,
+    unitDisplay: 'short',
+    maximumFractionDigits: value < 10 ? 1 : 0,
+  }).format(value)
+}

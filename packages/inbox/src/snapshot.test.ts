@@ -10,7 +10,7 @@ import {
 import { EventSequencer } from './realtime'
 import { SnapshotTracker } from './snapshot'
 import { conversation, message, messageEvent } from './test-fixtures'
-import { addMessages, emptyTimeline, mergeHistory, type Timeline } from './timeline'
+import { addMessages, emptyTimeline, mergeHistory, type Timeline, updateMessage } from './timeline'
 
 const away: Attention = { openConversationId: null, visible: true }
 
@@ -107,8 +107,11 @@ function client(lastSeq: number | null = 0) {
     tracker.record(events)
     for (const event of events) {
       state.list = applyEvent(state.list, event, away).state
+      // As the store does: new messages are added, changed ones replaced, each by its seq.
       if (event.type === 'message.created' && state.timeline) {
-        state.timeline = addMessages(state.timeline, [event.message])
+        state.timeline = addMessages(state.timeline, [event.message], event.seq)
+      } else if (event.type === 'message.updated' && state.timeline) {
+        state.timeline = updateMessage(state.timeline, event.message, event.seq)
       }
     }
   }
@@ -220,6 +223,84 @@ describe('a detail fetch racing message.created', () => {
       }
     }
   }
+})
+
+describe('a detail fetch racing message.updated (email delivery)', () => {
+  // m2 is an email reply: stored without a delivery, then queued, then sent; m3 comes after.
+  const m1 = message({ id: 'm1', seq: 1, createdAt: 1_000, text: '#1' })
+  const m2 = message({
+    id: 'm2',
+    seq: 2,
+    createdAt: 2_000,
+    direction: 'outgoing',
+    author: { type: 'agent', id: 'a1', name: 'Li' },
+    text: 'reply',
+  })
+  const queued = { ...m2, delivery: { status: 'pending' as const, error: null } }
+  const sent = { ...m2, delivery: { status: 'sent' as const, error: null } }
+  const m3 = message({ id: 'm3', seq: 5, createdAt: 5_000, text: '#3' })
+  const updated = (m: MessageDTO, seq: number): EventDTO => ({
+    seq,
+    type: 'message.updated',
+    conversationId: 'c1',
+    inboxId: 'i1',
+    at: seq * 1_000,
+    message: m,
+  })
+  const events: EventDTO[] = [
+    messageEvent(m1),
+    messageEvent(m2),
+    updated(queued, 3),
+    updated(sent, 4),
+    messageEvent(m3),
+  ]
+  /** What the server holds after the first `count` events. */
+  function stateAfter(count: number): MessageDTO[] {
+    const byId = new Map<string, MessageDTO>()
+    for (const event of events.slice(0, count)) {
+      if (event.type === 'message.created' || event.type === 'message.updated') {
+        byId.set(event.message.id, event.message)
+      }
+    }
+    return [...byId.values()]
+  }
+  const row = conversation()
+
+  for (let seq = 0; seq <= events.length; seq++) {
+    for (let extra = 0; seq + extra <= events.length; extra++) {
+      for (let before = 0; before <= events.length; before++) {
+        test(`seq ${seq} (+${extra} later), ${before} event(s) during the request`, async () => {
+          const c = client()
+          const response = deferred<{
+            conversation: AgentConversationDTO
+            messages: MessageDTO[]
+            seq: number
+          }>()
+          const loading = c.loadDetail(response.promise)
+          for (const event of events.slice(0, before)) c.live(event)
+          response.resolve({ conversation: row, messages: stateAfter(seq + extra), seq })
+          await loading
+          for (const event of events.slice(before)) c.live(event)
+          // A reconnect's catch-up replaying everything changes nothing.
+          for (const event of events) c.live(event)
+
+          const messages = c.state.timeline?.messages ?? []
+          expect(messages.map((m) => m.id)).toEqual(['m1', 'm2', 'm3'])
+          expect(messages[1]?.delivery).toEqual({ status: 'sent', error: null })
+        })
+      }
+    }
+  }
+
+  test('an update older than the loaded snapshot never brings an old status back', () => {
+    // The snapshot (seq 4) already shows the reply as sent; the "queued" update (seq 3) arrives
+    // late, e.g. applied by a stream that started before the snapshot was taken.
+    let timeline = mergeHistory(emptyTimeline, 'c1', { messages: [m1, sent], seq: 4 }, [])
+    timeline = updateMessage(timeline, queued, 3)
+    expect(timeline.messages[1]?.delivery?.status).toBe('sent')
+    // The reply's own HTTP response (no delivery yet) arriving last changes nothing either.
+    expect(addMessages(timeline, [m2])).toBe(timeline)
+  })
 })
 
 describe('the first stream after loading', () => {

@@ -6,6 +6,7 @@ import type {
   AgentDTO,
   AgentServerFrame,
   Availability,
+  EmailDetailsDTO,
   EventDTO,
   Id,
   InboxDTO,
@@ -31,6 +32,7 @@ import {
 import { newClientId } from './format'
 import { errorCodeKey, locale, t } from './i18n'
 import { type ConnectionState, RealtimeClient } from './realtime'
+import type { EmailRecipients } from './recipients'
 import { SnapshotTracker } from './snapshot'
 import {
   addMessages,
@@ -40,18 +42,28 @@ import {
   markPending,
   mergeHistory,
   type Timeline,
+  updateMessage,
 } from './timeline'
 import { TypingNotifier, TypingTracker } from './typing'
 
 // ---------- routing ----------
 
-export type Route = { name: 'setup'; token: string } | { name: 'inbox'; conversationId: Id | null }
+export type Route =
+  | { name: 'setup'; token: string }
+  | { name: 'inbox'; conversationId: Id | null }
+  /** `inboxId`: one inbox's settings; 'new-email': the form adding an email inbox. */
+  | { name: 'settings'; inboxId: Id | 'new-email' | null }
 
 function readRoute(): Route {
   const { pathname, search } = window.location
   if (pathname === '/setup' || pathname.startsWith('/setup/')) {
     return { name: 'setup', token: new URLSearchParams(search).get('token') ?? '' }
   }
+  if (pathname === '/settings' || pathname === '/settings/')
+    return { name: 'settings', inboxId: null }
+  if (pathname === '/settings/inboxes/new-email') return { name: 'settings', inboxId: 'new-email' }
+  const inbox = /^\/settings\/inboxes\/([^/]+)\/?$/.exec(pathname)
+  if (inbox?.[1]) return { name: 'settings', inboxId: decodeURIComponent(inbox[1]) }
   const match = /^\/conversations\/([^/]+)\/?$/.exec(pathname)
   return { name: 'inbox', conversationId: match?.[1] ? decodeURIComponent(match[1]) : null }
 }
@@ -67,6 +79,10 @@ export function navigate(path: string, replace = false): void {
 
 export function openConversation(id: Id | null): void {
   navigate(id ? `/conversations/${encodeURIComponent(id)}` : '/')
+}
+
+export function openSettings(inboxId: Id | 'new-email' | null = null, replace = false): void {
+  navigate(inboxId ? `/settings/inboxes/${encodeURIComponent(inboxId)}` : '/settings', replace)
 }
 
 // ---------- session ----------
@@ -349,13 +365,19 @@ function applyEvents(events: EventDTO[]): void {
             ? view.peek() !== 'mine'
             : row !== undefined && belongsInList(row, filter.peek())
       }
-      if (event.type !== 'message.created') continue
+      if (event.type !== 'message.created' && event.type !== 'message.updated') continue
       const { message } = event
       const timeline = (timelineMap ?? timelines.peek()).get(event.conversationId)
       if (timeline) {
         timelineMap ??= new Map(timelines.peek())
-        timelineMap.set(event.conversationId, addMessages(timeline, [message]))
+        timelineMap.set(
+          event.conversationId,
+          event.type === 'message.updated'
+            ? updateMessage(timeline, message, event.seq)
+            : addMessages(timeline, [message], event.seq),
+        )
       }
+      if (event.type === 'message.updated') continue
       if (message.direction === 'incoming') {
         typingTracker.set(event.conversationId, 'contact', false)
         if (event.conversationId === openId && pageVisible.peek()) scheduleMarkRead(openId)
@@ -457,12 +479,7 @@ function startInbox(): void {
       agents.value = r.agents
     })
     .catch(() => undefined)
-  void api
-    .inboxes()
-    .then((r) => {
-      inboxes.value = r.inboxes
-    })
-    .catch(() => undefined)
+  void refreshInboxes()
   stopSelectionEffect = effect(() => {
     const id = selectedId.value
     typingNotifier.stop()
@@ -489,6 +506,7 @@ function stopInbox(): void {
   document.removeEventListener('visibilitychange', onVisibility)
   typingTracker.clear()
   drafts.clear()
+  emailRequests.clear()
   for (const timer of readTimers.values()) clearTimeout(timer)
   readTimers.clear()
   batch(() => {
@@ -498,6 +516,7 @@ function stopInbox(): void {
     conversationStatus.value = new Map()
     agents.value = []
     inboxes.value = []
+    emailDetails.value = new Map()
     connection.value = 'connecting'
   })
 }
@@ -570,9 +589,12 @@ export async function sendMessage(input: {
   text: string
   private: boolean
   clientId?: string
+  /** Email conversations: the reply's recipients (notes have none). */
+  email?: EmailRecipients
 }): Promise<void> {
   const clientId = input.clientId ?? newClientId()
   const { conversationId, text } = input
+  const email = input.private ? undefined : input.email
   typingNotifier.stop()
   updateTimeline(conversationId, (timeline) =>
     addPending(timeline, {
@@ -583,6 +605,7 @@ export async function sendMessage(input: {
       createdAt: Date.now(),
       state: 'sending',
       error: null,
+      ...(email ? { email } : {}),
     }),
   )
   try {
@@ -590,6 +613,7 @@ export async function sendMessage(input: {
       clientId,
       text,
       private: input.private,
+      ...(email ? { email } : {}),
     })
     batch(() => {
       updateTimeline(conversationId, (timeline) => addMessages(timeline, [message]))
@@ -624,7 +648,13 @@ export function retryMessage(conversationId: Id, clientId: string): void {
     .get(conversationId)
     ?.pending.find((p) => p.clientId === clientId)
   if (!pending) return
-  void sendMessage({ conversationId, text: pending.text, private: pending.private, clientId })
+  void sendMessage({
+    conversationId,
+    text: pending.text,
+    private: pending.private,
+    clientId,
+    ...(pending.email ? { email: pending.email } : {}),
+  })
 }
 
 export function discardMessage(conversationId: Id, clientId: string): void {
@@ -650,4 +680,119 @@ export async function changeStatus(id: Id, status: 'open' | 'resolved'): Promise
 }
 
 /** Replies and notes being written, per conversation, so switching away loses nothing. */
-export const drafts = new Map<Id, { text: string; mode: 'reply' | 'note' }>()
+export const drafts = new Map<
+  Id,
+  {
+    text: string
+    mode: 'reply' | 'note'
+    /** Email conversations: the recipient fields as typed. */
+    email?: { to: string; cc: string; bcc: string; open: boolean }
+  }
+>()
+
+// ---------- inboxes and email ----------
+
+let inboxesRequest: Promise<void> | null = null
+let inboxesLoadedAt = 0
+
+/** Reloads the inboxes this agent can see (kinds decide how conversations are shown). */
+export function refreshInboxes(): Promise<void> {
+  inboxesRequest ??= api
+    .inboxes()
+    .then((r) => {
+      inboxes.value = r.inboxes
+    })
+    .catch(() => undefined)
+    .finally(() => {
+      inboxesRequest = null
+      inboxesLoadedAt = Date.now()
+    })
+  return inboxesRequest
+}
+
+/** A conversation of an inbox this session has not heard of (created since): ask again, rarely. */
+export function ensureInbox(id: Id): void {
+  if (inboxes.peek().some((i) => i.id === id)) return
+  if (Date.now() - inboxesLoadedAt < 30_000) return
+  void refreshInboxes()
+}
+
+export const emailInboxes = computed(() => inboxes.value.filter((i) => i.kind === 'email'))
+
+export function inboxKind(id: Id): InboxDTO['kind'] | null {
+  return inboxes.value.find((i) => i.id === id)?.kind ?? null
+}
+
+export type EmailDetailsState =
+  | { status: 'loading' }
+  | { status: 'loaded'; details: EmailDetailsDTO }
+  /** Not an email message (yet: a reply gets its email details when it is first sent). */
+  | { status: 'missing'; key: string }
+  | { status: 'error'; error: string; key: string }
+
+/** Email details per message id, fetched once when a message is first shown. */
+export const emailDetails = signal<ReadonlyMap<Id, EmailDetailsState>>(new Map())
+const emailRequests = new Set<Id>()
+
+function setEmailDetails(id: Id, state: EmailDetailsState): void {
+  const map = new Map(emailDetails.peek())
+  map.set(id, state)
+  emailDetails.value = map
+}
+
+/**
+ * Loads a message's email details unless they are known. `key` says what the message looked like
+ * when asked (its delivery status): a reply that had none yet, or a failed request, is asked again
+ * once the key changes.
+ */
+export function requestEmailDetails(id: Id, key: string): void {
+  const known = emailDetails.peek().get(id)
+  if (known && (known.status === 'loaded' || known.status === 'loading')) return
+  if (known && known.key === key) return
+  if (emailRequests.has(id)) return
+  emailRequests.add(id)
+  const started = epoch
+  setEmailDetails(id, { status: 'loading' })
+  api
+    .emailDetails(id)
+    .then((details) => {
+      if (started === epoch) setEmailDetails(id, { status: 'loaded', details })
+    })
+    .catch((error: unknown) => {
+      if (started !== epoch) return
+      if (error instanceof ApiError && error.status === 404) {
+        setEmailDetails(id, { status: 'missing', key })
+      } else {
+        setEmailDetails(id, { status: 'error', error: errorText(error), key })
+      }
+    })
+    .finally(() => {
+      emailRequests.delete(id)
+    })
+}
+
+/** Asks the server to send a failed (or bounced) email reply again; its status follows as events. */
+export async function retryDelivery(conversationId: Id, messageId: Id): Promise<void> {
+  try {
+    await api.retryDelivery(conversationId, messageId)
+  } catch (error) {
+    notify(errorText(error))
+  }
+}
+
+/** Starts an email conversation with a customer and opens it. Throws for the form to show. */
+export async function startEmail(input: {
+  inboxId: Id
+  clientId: string
+  to: string
+  name?: string
+  cc?: string[]
+  bcc?: string[]
+  subject: string
+  text: string
+}): Promise<Id> {
+  const { conversationId, message } = await api.startEmail(input)
+  updateTimeline(conversationId, (timeline) => addMessages(timeline, [message]))
+  openConversation(conversationId)
+  return conversationId
+}

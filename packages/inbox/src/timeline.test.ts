@@ -1,3 +1,4 @@
+import type { EventDTO } from '@kefu/protocol'
 import { describe, expect, test } from 'vitest'
 import { message, messageEvent } from './test-fixtures'
 import {
@@ -9,6 +10,7 @@ import {
   mergeHistory,
   type PendingMessage,
   timelineEntries,
+  updateMessage,
 } from './timeline'
 
 function pending(overrides: Partial<PendingMessage> = {}): PendingMessage {
@@ -151,5 +153,89 @@ describe('loading a conversation while messages arrive', () => {
     ])
     expect(timeline.pending).toEqual([])
     expect(ids(timeline)).toEqual(['m8'])
+  })
+})
+
+describe('message.updated', () => {
+  const reply = message({
+    id: 'r1',
+    seq: 4,
+    direction: 'outgoing',
+    author: { type: 'agent', id: 'a1', name: 'Li' },
+    clientId: 'client-1',
+    text: '您好，已为您补发',
+  })
+  const updatedEvent = (m: typeof reply, seq: number): EventDTO => ({
+    seq,
+    type: 'message.updated',
+    conversationId: 'c1',
+    inboxId: 'i1',
+    at: seq,
+    message: m,
+  })
+
+  test('replaces the message by id, in place, keeping the order', () => {
+    const before = addMessages(emptyTimeline, [
+      message({ id: 'a', seq: 1 }),
+      reply,
+      message({ id: 'b', seq: 9 }),
+    ])
+    const failed = { ...reply, delivery: { status: 'failed' as const, error: '550 mailbox full' } }
+    const after = updateMessage(before, failed, 12)
+    expect(after.messages.map((m) => m.id)).toEqual(['a', 'r1', 'b'])
+    expect(after.messages[1]?.delivery).toEqual({ status: 'failed', error: '550 mailbox full' })
+    // Applying the same update again is harmless.
+    expect(updateMessage(after, failed, 12)).toBe(after)
+  })
+
+  test('statuses follow the events in order; a copy that is not newer changes nothing', () => {
+    let timeline = addMessages(emptyTimeline, [reply])
+    timeline = updateMessage(
+      timeline,
+      { ...reply, delivery: { status: 'pending', error: null } },
+      5,
+    )
+    timeline = updateMessage(timeline, { ...reply, delivery: { status: 'sent', error: null } }, 6)
+    expect(timeline.messages[0]?.delivery?.status).toBe('sent')
+    const stale = updateMessage(
+      timeline,
+      { ...reply, delivery: { status: 'pending', error: null } },
+      5,
+    )
+    expect(stale).toBe(timeline)
+    // The live message.created (or the POST response) for the reply does not undo the update.
+    expect(addMessages(timeline, [reply], 4)).toBe(timeline)
+  })
+
+  test('an update for a message not shown yet adds it', () => {
+    const timeline = updateMessage(emptyTimeline, reply, 7)
+    expect(timeline.messages.map((m) => m.id)).toEqual(['r1'])
+  })
+
+  test('a loaded history applies the updates that came after its seq, not those before', () => {
+    const queued = { ...reply, delivery: { status: 'pending' as const, error: null } }
+    const sent = { ...reply, delivery: { status: 'sent' as const, error: null } }
+    const later = mergeHistory(emptyTimeline, 'c1', { messages: [queued], seq: 5 }, [
+      updatedEvent(sent, 6),
+    ])
+    expect(later.messages[0]?.delivery?.status).toBe('sent')
+    const older = mergeHistory(emptyTimeline, 'c1', { messages: [sent], seq: 6 }, [
+      updatedEvent(queued, 5),
+    ])
+    expect(older.messages[0]?.delivery?.status).toBe('sent')
+    // Another conversation's update is not this timeline's business.
+    const other = mergeHistory(emptyTimeline, 'c1', { messages: [queued], seq: 5 }, [
+      { ...updatedEvent(sent, 6), conversationId: 'c2' },
+    ])
+    expect(other.messages[0]?.delivery?.status).toBe('pending')
+  })
+
+  test('a newer snapshot replaces an older copy already shown', () => {
+    const shown = addMessages(emptyTimeline, [reply])
+    const sent = { ...reply, delivery: { status: 'sent' as const, error: null } }
+    const merged = mergeHistory(shown, 'c1', { messages: [sent], seq: 10 }, [])
+    expect(merged.messages[0]?.delivery?.status).toBe('sent')
+    // A pending reply confirmed by the same clientId is gone either way.
+    expect(merged.pending).toEqual([])
   })
 })

@@ -3,6 +3,7 @@
 // catch-up) or out of order still shows once and in the same place. Messages this agent is sending
 // live beside them, keyed by the clientId that makes a resend harmless.
 import type { EventDTO, Id, MessageDTO } from '@kefu/protocol'
+import type { EmailRecipients } from './recipients'
 
 export type PendingState = 'sending' | 'failed'
 
@@ -15,6 +16,8 @@ export interface PendingMessage {
   state: PendingState
   /** Why the last attempt failed, shown next to the retry button. */
   error: string | null
+  /** Email replies: who it goes to, so a retry sends it to the same people. */
+  email?: EmailRecipients
 }
 
 export interface Timeline {
@@ -22,39 +25,65 @@ export interface Timeline {
   messages: readonly MessageDTO[]
   /** Not yet confirmed by the server, in the order the agent wrote them. */
   pending: readonly PendingMessage[]
+  /**
+   * For each stored message, the event seq its content reflects: the seq it was stored at, the
+   * seq of the `message.updated` event that last changed it, or the `seq` of the snapshot it came
+   * from. A copy reflecting an older (or the same) seq never replaces it.
+   */
+  versions: ReadonlyMap<Id, number>
 }
 
-export const emptyTimeline: Timeline = { messages: [], pending: [] }
+export const emptyTimeline: Timeline = { messages: [], pending: [], versions: new Map() }
 
 function compareBySeq(a: MessageDTO, b: MessageDTO): number {
   return a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
-export function addMessages(timeline: Timeline, incoming: readonly MessageDTO[]): Timeline {
+/**
+ * Adds stored messages; one already present is replaced only by a newer version. `version` is the
+ * seq the copies reflect (a snapshot's `seq`, an event's seq); by default each message's own seq.
+ */
+export function addMessages(
+  timeline: Timeline,
+  incoming: readonly MessageDTO[],
+  version?: number,
+): Timeline {
   if (incoming.length === 0) return timeline
   const byId = new Map<Id, MessageDTO>()
   for (const message of timeline.messages) byId.set(message.id, message)
-  let changed = false
+  let versions: Map<Id, number> | null = null
   for (const message of incoming) {
-    if (!byId.has(message.id)) {
-      byId.set(message.id, message)
-      changed = true
-    }
+    const next = version ?? message.seq
+    const known = (versions ?? timeline.versions).get(message.id)
+    if (byId.has(message.id) && known !== undefined && known >= next) continue
+    byId.set(message.id, message)
+    versions ??= new Map(timeline.versions)
+    versions.set(message.id, next)
   }
   const confirmed = new Set(incoming.map((m) => m.clientId).filter((c): c is string => c !== null))
   const pending = timeline.pending.filter((p) => !confirmed.has(p.clientId))
-  if (!changed && pending.length === timeline.pending.length) return timeline
+  if (!versions && pending.length === timeline.pending.length) return timeline
   return {
-    messages: changed ? [...byId.values()].sort(compareBySeq) : timeline.messages,
+    messages: versions ? [...byId.values()].sort(compareBySeq) : timeline.messages,
     pending,
+    versions: versions ?? timeline.versions,
   }
 }
 
 /**
+ * A stored message changed (`message.updated` at `seq`: its delivery status): the new version
+ * replaces the old one by id, unless what is shown already reflects that seq or a later one (a
+ * snapshot loaded after the change). A message this timeline does not hold yet is added.
+ */
+export function updateMessage(timeline: Timeline, message: MessageDTO, seq: number): Timeline {
+  return addMessages(timeline, [message], seq)
+}
+
+/**
  * A conversation's loaded history. The response reflects every event up to `seq`; `during` holds the
- * events applied while the request was out, which may be newer than the response: their messages
- * are added too. Messages already present (by id) are never added twice, so whatever the response
- * and the events both hold shows once.
+ * events applied while the request was out, which may be newer than the response: they are applied
+ * again after it, in order. Each message keeps the newest version seen (see `versions`), so whatever
+ * the response and the events both hold shows once, and an old copy never hides a newer status.
  */
 export function mergeHistory(
   timeline: Timeline,
@@ -62,12 +91,15 @@ export function mergeHistory(
   history: { messages: readonly MessageDTO[]; seq: number },
   during: readonly EventDTO[],
 ): Timeline {
-  const later: MessageDTO[] = []
-  for (const event of during) {
-    if (event.type !== 'message.created' || event.conversationId !== conversationId) continue
-    if (event.seq > history.seq) later.push(event.message)
+  let next = addMessages(timeline, history.messages, history.seq)
+  const later = during
+    .filter((event) => event.conversationId === conversationId && event.seq > history.seq)
+    .sort((a, b) => a.seq - b.seq)
+  for (const event of later) {
+    if (event.type === 'message.created') next = addMessages(next, [event.message], event.seq)
+    else if (event.type === 'message.updated') next = updateMessage(next, event.message, event.seq)
   }
-  return addMessages(timeline, [...history.messages, ...later])
+  return next
 }
 
 export function addPending(timeline: Timeline, message: PendingMessage): Timeline {

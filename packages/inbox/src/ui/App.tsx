@@ -3,6 +3,7 @@ import { notice, route, session } from '../store'
 import { Header } from './Header'
 import { InboxScreen } from './Inbox'
 import { LoginScreen } from './Login'
+import { SettingsScreen } from './Settings'
 import { SetupScreen } from './Setup'
 
 export function App() {
@@ -20,7 +21,7 @@ export function App() {
   return (
     <div class="app">
       <Header />
-      <InboxScreen />
+      {current.name === 'settings' ? <SettingsScreen inboxId={current.inboxId} /> : <InboxScreen />}
       {notice.value && (
         <div class="toast" role="alert">
           {notice.value}

@@ -1,9 +1,11 @@
 import type { AgentConversationDTO } from '@kefu/protocol'
+import { useState } from 'preact/hooks'
 import type { StatusFilter, View } from '../conversations'
 import { contactName, relativeTime } from '../format'
 import { locale, t } from '../i18n'
 import {
   agentName,
+  emailInboxes,
   listStatus,
   loadList,
   me,
@@ -17,6 +19,8 @@ import {
   visibleList,
 } from '../store'
 import { Avatar } from './Avatar'
+import { MailIcon } from './icons'
+import { NewEmailDialog } from './NewEmail'
 
 const VIEWS: View[] = ['mine', 'unassigned', 'all']
 const STATUSES: StatusFilter[] = ['open', 'resolved']
@@ -24,6 +28,8 @@ const STATUSES: StatusFilter[] = ['open', 'resolved']
 export function ConversationList() {
   const rows = visibleList.value
   const status = listStatus.value
+  const [writing, setWriting] = useState(false)
+  const canEmail = emailInboxes.value.length > 0
   return (
     <aside class="list-pane" aria-label={t('list.title')}>
       <div class="list-head">
@@ -42,21 +48,35 @@ export function ConversationList() {
             </button>
           ))}
         </div>
-        <fieldset class="segmented" aria-label={t('status.filter')}>
-          {STATUSES.map((s) => (
+        <div class="list-head-row">
+          <fieldset class="segmented" aria-label={t('status.filter')}>
+            {STATUSES.map((s) => (
+              <button
+                key={s}
+                type="button"
+                data-testid={`status-${s}`}
+                aria-pressed={statusFilter.value === s}
+                class={statusFilter.value === s ? 'active' : ''}
+                onClick={() => selectStatus(s)}
+              >
+                {t(`status.${s}`)}
+              </button>
+            ))}
+          </fieldset>
+          {canEmail && (
             <button
-              key={s}
               type="button"
-              data-testid={`status-${s}`}
-              aria-pressed={statusFilter.value === s}
-              class={statusFilter.value === s ? 'active' : ''}
-              onClick={() => selectStatus(s)}
+              class="button icon-text new-email"
+              data-testid="new-email"
+              onClick={() => setWriting(true)}
             >
-              {t(`status.${s}`)}
+              <MailIcon />
+              {t('newEmail.open')}
             </button>
-          ))}
-        </fieldset>
+          )}
+        </div>
       </div>
+      {writing && <NewEmailDialog onClose={() => setWriting(false)} />}
       {status.loading && (
         <div class="list-progress" role="progressbar" aria-label={t('app.loading')} />
       )}

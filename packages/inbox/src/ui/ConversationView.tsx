@@ -1,4 +1,5 @@
 import type { AgentConversationDTO, Id } from '@kefu/protocol'
+import { useEffect } from 'preact/hooks'
 import { contactName } from '../format'
 import { t } from '../i18n'
 import {
@@ -7,6 +8,8 @@ import {
   assignConversation,
   changeStatus,
   conversationStatus,
+  ensureInbox,
+  inboxKind,
   loadConversation,
   me,
   openConversation,
@@ -58,7 +61,12 @@ export function ConversationView(props: { id: Id }) {
       <ConversationHeader conversation={conversation} />
       <Timeline conversationId={conversation.id} loading={status?.loading ?? false} />
       <TypingLine conversationId={conversation.id} />
-      <Composer key={conversation.id} conversationId={conversation.id} />
+      <Composer
+        key={conversation.id}
+        conversationId={conversation.id}
+        email={inboxKind(conversation.inboxId) === 'email'}
+        contactEmail={conversation.contact.email}
+      />
     </section>
   )
 }
@@ -70,6 +78,9 @@ function ConversationHeader(props: { conversation: AgentConversationDTO }) {
   const list = agents.value
   // The assignee may not be in the list yet (still loading, or deactivated); keep it selectable.
   const knownAssignee = c.assigneeId === null || list.some((a) => a.id === c.assigneeId)
+  // An inbox created after this session loaded its list: its kind decides how messages show.
+  useEffect(() => ensureInbox(c.inboxId), [c.inboxId])
+  const subject = c.subject?.trim()
   return (
     <header class="conversation-head">
       <button
@@ -81,7 +92,14 @@ function ConversationHeader(props: { conversation: AgentConversationDTO }) {
         <BackIcon />
       </button>
       <div class="conversation-title">
-        <h2>{contactName(c.contact, t('contact.visitor'))}</h2>
+        <div class="conversation-title-text">
+          <h2>{contactName(c.contact, t('contact.visitor'))}</h2>
+          {subject && (
+            <p class="conversation-subject" data-testid="conversation-subject" title={subject}>
+              {subject}
+            </p>
+          )}
+        </div>
         <span class={`status-pill status-${c.status}`}>{t(`status.${c.status}`)}</span>
       </div>
       <div class="conversation-actions">

@@ -1,7 +1,7 @@
 import type { Availability } from '@kefu/protocol'
 import { t } from '../i18n'
-import { connection, me, setAvailability, signOut } from '../store'
-import { LogoMark, SignOutIcon } from './icons'
+import { connection, me, openSettings, route, setAvailability, signOut } from '../store'
+import { GearIcon, LogoMark, SignOutIcon } from './icons'
 import { LocaleSelect } from './LocaleSelect'
 
 const AVAILABILITIES: Availability[] = ['online', 'away', 'offline']
@@ -32,6 +32,19 @@ export function Header() {
           <span class="connection-text">{t(`connection.${state}`)}</span>
         </output>
         <LocaleSelect />
+        {agent.role === 'admin' && (
+          <button
+            type="button"
+            class={`button ghost icon-text ${route.value.name === 'settings' ? 'pressed' : ''}`}
+            data-testid="settings-open"
+            aria-current={route.value.name === 'settings' ? 'page' : undefined}
+            title={t('header.settings')}
+            onClick={() => openSettings()}
+          >
+            <GearIcon />
+            <span class="hide-narrow">{t('header.settings')}</span>
+          </button>
+        )}
         <label class={`compact-field availability availability-${agent.availability}`}>
           <span class="sr-only">{t('header.availability')}</span>
           <span class="presence" aria-hidden="true" />

@@ -1,10 +1,12 @@
 import type { Id, MessageDTO } from '@kefu/protocol'
 import { useLayoutEffect, useRef } from 'preact/hooks'
-import { activityText, clockTime, contactName, dayLabel, fullDateTime, linkify } from '../format'
+import { activityText, clockTime, contactName, dayLabel, fullDateTime } from '../format'
 import { locale, t } from '../i18n'
 import {
   agentName,
   discardMessage,
+  emailDetails,
+  inboxKind,
   me,
   now,
   retryMessage,
@@ -12,7 +14,9 @@ import {
   timelines,
 } from '../store'
 import { emptyTimeline, type PendingMessage, timelineEntries } from '../timeline'
+import { DeliveryStatus, EmailContent } from './EmailMessage'
 import { LockIcon } from './icons'
+import { MessageText } from './MessageText'
 
 /** Within this many pixels of the bottom the agent is following along, so new messages scroll in. */
 const STICK_DISTANCE = 120
@@ -20,14 +24,20 @@ const STICK_DISTANCE = 120
 export function Timeline(props: { conversationId: Id; loading: boolean }) {
   const timeline = timelines.value.get(props.conversationId) ?? emptyTimeline
   const entries = timelineEntries(timeline)
+  const conversation = selectedConversation.value
+  const email =
+    conversation?.id === props.conversationId && inboxKind(conversation.inboxId) === 'email'
   const scroller = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const lastPending = timeline.pending.length
 
+  // Email headers arrive after the messages; a reader following along stays at the bottom.
+  const details = email ? emailDetails.value : null
+
   useLayoutEffect(() => {
     const el = scroller.current
     if (el && stick.current) el.scrollTop = el.scrollHeight
-  }, [entries.length, lastPending])
+  }, [entries.length, lastPending, details])
 
   const words = {
     today: t('timeline.today'),
@@ -60,27 +70,10 @@ export function Timeline(props: { conversationId: Id; loading: boolean }) {
           )
         }
         if (entry.kind === 'pending') {
-          return <PendingBubble key={entry.key} message={entry.message} />
+          return <PendingBubble key={entry.key} message={entry.message} email={email} />
         }
-        return <MessageBubble key={entry.key} message={entry.message} />
+        return <MessageBubble key={entry.key} message={entry.message} email={email} />
       })}
-    </div>
-  )
-}
-
-function MessageText(props: { text: string }) {
-  // Visitor text is rendered as text nodes only; links are rebuilt from checked http(s) URLs.
-  return (
-    <div class="bubble-text">
-      {linkify(props.text).map((part, i) =>
-        part.kind === 'link' ? (
-          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
-            {part.text}
-          </a>
-        ) : (
-          part.text
-        ),
-      )}
     </div>
   )
 }
@@ -97,7 +90,7 @@ function authorName(message: MessageDTO): string {
   return message.author.name ?? agentName(message.author.id) ?? t('timeline.agent')
 }
 
-function MessageBubble(props: { message: MessageDTO }) {
+function MessageBubble(props: { message: MessageDTO; email: boolean }) {
   const m = props.message
   const lang = locale.value
   if (m.direction === 'activity') {
@@ -120,9 +113,10 @@ function MessageBubble(props: { message: MessageDTO }) {
     )
   }
   const mine = m.author.type === 'agent' && m.author.id === me.value?.agent.id
+  const email = props.email && m.direction !== 'note'
   return (
     <div
-      class={`message ${m.direction} ${mine ? 'mine' : ''}`}
+      class={`message ${m.direction} ${mine ? 'mine' : ''} ${email ? 'email' : ''}`}
       data-testid="message"
       data-direction={m.direction}
       data-id={m.id}
@@ -135,7 +129,7 @@ function MessageBubble(props: { message: MessageDTO }) {
             {t('timeline.note')}
           </div>
         )}
-        <MessageText text={m.text} />
+        {email ? <EmailContent message={m} /> : <MessageText text={m.text} />}
       </div>
       <div class="message-meta">
         <span>{authorName(m)}</span>
@@ -146,18 +140,26 @@ function MessageBubble(props: { message: MessageDTO }) {
         >
           {clockTime(m.createdAt, lang)}
         </time>
+        {m.direction === 'outgoing' && m.delivery && (
+          <DeliveryStatus
+            conversationId={m.conversationId}
+            messageId={m.id}
+            delivery={m.delivery}
+          />
+        )}
       </div>
     </div>
   )
 }
 
-function PendingBubble(props: { message: PendingMessage }) {
+function PendingBubble(props: { message: PendingMessage; email: boolean }) {
   const m = props.message
   const direction = m.private ? 'note' : 'outgoing'
   const failed = m.state === 'failed'
+  const email = props.email && !m.private
   return (
     <div
-      class={`message ${direction} mine pending ${failed ? 'failed' : ''}`}
+      class={`message ${direction} mine pending ${failed ? 'failed' : ''} ${email ? 'email' : ''}`}
       data-testid="message"
       data-direction={direction}
       data-id={m.clientId}
@@ -170,6 +172,12 @@ function PendingBubble(props: { message: PendingMessage }) {
             <LockIcon />
             {t('timeline.note')}
           </div>
+        )}
+        {email && m.email && (
+          <p class="email-recipients-line">
+            {t('email.to')}: {m.email.to.join(', ')}
+            {m.email.cc.length > 0 && ` · ${t('email.cc')}: ${m.email.cc.join(', ')}`}
+          </p>
         )}
         <MessageText text={m.text} />
       </div>
