@@ -693,7 +693,6 @@ export const drafts = new Map<
 // ---------- inboxes and email ----------
 
 let inboxesRequest: Promise<void> | null = null
-let inboxesLoadedAt = 0
 
 /** Reloads the inboxes this agent can see (kinds decide how conversations are shown). */
 export function refreshInboxes(): Promise<void> {
@@ -705,15 +704,16 @@ export function refreshInboxes(): Promise<void> {
     .catch(() => undefined)
     .finally(() => {
       inboxesRequest = null
-      inboxesLoadedAt = Date.now()
     })
   return inboxesRequest
 }
 
-/** A conversation of an inbox this session has not heard of (created since): ask again, rarely. */
+const askedFor = new Set<Id>()
+
+/** A conversation of an inbox this session has not heard of (created since): ask once per id. */
 export function ensureInbox(id: Id): void {
-  if (inboxes.peek().some((i) => i.id === id)) return
-  if (Date.now() - inboxesLoadedAt < 30_000) return
+  if (inboxes.peek().some((i) => i.id === id) || askedFor.has(id)) return
+  askedFor.add(id)
   void refreshInboxes()
 }
 

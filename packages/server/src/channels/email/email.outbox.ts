@@ -185,7 +185,8 @@ export class EmailSender {
     const k = this.deps.db.kysely
     try {
       const creds = await this.deps.mailboxes.credentials(row.inbox_id)
-      const rfcId = row.rfc_message_id ?? (await this.assignMessageId(row, creds.fromAddress))
+      const rfcId =
+        row.rfc_message_id ?? (await this.assignMessageId(row, creds.fromAddress, creds.fromName))
       const payload = JSON.parse(row.payload) as OutboxPayload
       const message = await k
         .selectFrom('messages')
@@ -249,7 +250,11 @@ export class EmailSender {
   }
 
   /** Picks and stores the Message-ID before anything is sent. */
-  private async assignMessageId(row: OutboxTable, fromAddress: string): Promise<string> {
+  private async assignMessageId(
+    row: OutboxTable,
+    fromAddress: string,
+    fromName: string,
+  ): Promise<string> {
     const domain = fromAddress.split('@')[1] ?? 'kefu.invalid'
     const rfcId = `${newId()}@${domain}`
     const payload = JSON.parse(row.payload) as OutboxPayload
@@ -279,7 +284,7 @@ export class EmailSender {
           rfc_message_id: rfcId,
           subject: payload.subject,
           from_address: fromAddress,
-          from_name: null,
+          from_name: fromName,
           to_json: JSON.stringify(payload.to.map((a) => ({ name: '', address: a }))),
           cc_json: JSON.stringify(payload.cc.map((a) => ({ name: '', address: a }))),
           in_reply_to: prior.inReplyTo,
