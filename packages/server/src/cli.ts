@@ -186,6 +186,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `kefu import mail … | head` closes our stdout early; that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0)
+  throw err
+})
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exitCode = code
