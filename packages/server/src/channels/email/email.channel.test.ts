@@ -252,6 +252,15 @@ describe.each(dbKinds())('email channel on %s', (kind) => {
     const q = await k.request('GET', `/api/inboxes/${inboxId}/quarantine`, { cookie })
     expect(q.json.items.length).toBe(1)
     expect(q.json.items[0].reason).toBe('header_bomb')
+    const again = await k.request(
+      'POST',
+      `/api/inboxes/${inboxId}/quarantine/${q.json.items[0].id}/reprocess`,
+      { cookie },
+    )
+    expect(again.json.status).toBe('quarantined')
+    expect(
+      (await k.request('GET', `/api/inboxes/${inboxId}/quarantine`, { cookie })).json.items,
+    ).toHaveLength(1)
     expect(
       (await k.request('GET', `/api/inboxes/${inboxId}/health`, { cookie })).json.quarantined,
     ).toBe(1)

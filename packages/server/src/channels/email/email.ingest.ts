@@ -76,6 +76,18 @@ export function createEmailIngest(
   ) {
     await k.transaction().execute(async (tx) => {
       const rawKey = await deps.blobs.put(raw, tx)
+      // The same broken bytes (a re-import, a rescan) are one quarantine entry, not one per try.
+      const known = await tx
+        .selectFrom('email_quarantine')
+        .select('id')
+        .where('inbox_id', '=', target.inboxId)
+        .where('raw_key', '=', rawKey)
+        .where('resolved_at', 'is', null)
+        .executeTakeFirst()
+      if (known) {
+        await advanceCursor(tx, target.inboxId, at)
+        return
+      }
       await tx
         .insertInto('email_quarantine')
         .values({

@@ -177,14 +177,6 @@ export function emailRoutes(s: Services) {
         .set({ resolved_at: s.clock.now() })
         .where('id', '=', row.id)
         .execute()
-    } else {
-      // The new attempt was quarantined again as its own row; keep one row per message.
-      await k
-        .deleteFrom('email_quarantine')
-        .where('inbox_id', '=', inbox.id)
-        .where('raw_key', '=', row.raw_key)
-        .where('id', '!=', row.id)
-        .execute()
     }
     return c.json(result)
   })
