@@ -1,6 +1,7 @@
 import { createAccountsUsecases } from './accounts/accounts.usecases.js'
 import { createAgentsUsecases } from './agents/agents.usecases.js'
 import { createEmailChannel } from './channels/email/email.channel.js'
+import { createWidgetIdentity } from './channels/widget/identity.usecases.js'
 import { createVisitorsUsecases } from './channels/widget/visitors.usecases.js'
 import type { Config } from './config.js'
 import { createConversationsUsecases } from './conversations/conversations.usecases.js'
@@ -11,6 +12,7 @@ import { Hub } from './realtime/hub.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { CoreDeps } from './shared/deps.js'
 import type { Logger } from './shared/logger.js'
+import { createSecretBox } from './shared/secrets.js'
 
 /** Builds every module once. main.ts and the tests both start here, so they run the same wiring. */
 export function createServices(input: {
@@ -32,6 +34,10 @@ export function createServices(input: {
   const accounts = createAccountsUsecases({ ...core, agents, inboxes })
   const conversations = createConversationsUsecases(core)
   const visitors = createVisitorsUsecases(core)
+  const identity = createWidgetIdentity(
+    core,
+    createSecretBox(input.config.secret, 'widget-identity'),
+  )
   const hub = new Hub({ logger: input.logger, conversations })
   const email = createEmailChannel({ ...core, conversations, secret: input.config.secret })
 
@@ -48,6 +54,7 @@ export function createServices(input: {
     accounts,
     conversations,
     visitors,
+    identity,
     hub,
     email,
   }

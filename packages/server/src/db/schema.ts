@@ -28,6 +28,16 @@ export interface Database {
   email_pending_refs: EmailPendingRefsTable
   email_quarantine: EmailQuarantineTable
   outbox: OutboxTable
+  widget_identity: WidgetIdentityTable
+}
+
+export interface WidgetIdentityTable {
+  inbox_id: string
+  /** Sealed with a key derived from KEFU_SECRET; shown to admins only. */
+  secret: string
+  /** 1: visitors must come with a valid signature, unsigned identities are refused. */
+  required: number
+  updated_at: number
 }
 
 export interface AccountsTable {

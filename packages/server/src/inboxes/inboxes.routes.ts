@@ -1,7 +1,9 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import type { Principal } from '../agents/access.js'
 import { requireAgent } from '../agents/auth.routes.js'
 import type { Services } from '../services.js'
+import { forbidden, notFound } from '../shared/errors.js'
 import type { AppEnv } from '../shared/http.js'
 import { readJson } from '../shared/validation.js'
 import { toInboxDTO, widgetSettingsSchema } from './inboxes.usecases.js'
@@ -40,6 +42,28 @@ export function inboxesRoutes(s: Services) {
     await s.hub.refreshScopes(actor.accountId, (p) => s.agents.inboxScope(p))
     return c.body(null, 204)
   })
+
+  /** Identity verification settings of a website inbox (admins: they configure their backend). */
+  app.get('/inboxes/:id/identity', auth, async (c) => {
+    const inbox = await adminWidgetInbox(c.get('principal'), c.req.param('id'))
+    return c.json(await s.identity.settings(inbox.id))
+  })
+
+  app.put('/inboxes/:id/identity', auth, async (c) => {
+    const inbox = await adminWidgetInbox(c.get('principal'), c.req.param('id'))
+    const body = await readJson(
+      c,
+      z.strictObject({ required: z.boolean().optional(), rotate: z.boolean().optional() }),
+    )
+    return c.json(await s.identity.update(inbox.id, body))
+  })
+
+  async function adminWidgetInbox(actor: Principal, inboxId: string) {
+    if (actor.role !== 'admin') throw forbidden('Only admins can manage identity verification.')
+    const inbox = await s.inboxes.findInAccount(actor.accountId, inboxId)
+    if (!inbox || inbox.kind !== 'widget') throw notFound('inbox')
+    return inbox
+  }
 
   return app
 }

@@ -117,6 +117,15 @@ export function createInboxesUsecases({ db, clock }: CoreDeps) {
       })
     },
 
+    findInAccount(accountId: string, id: string): Promise<Inbox | undefined> {
+      return k
+        .selectFrom('inboxes')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst()
+    },
+
     findByPublicToken(token: string): Promise<Inbox | undefined> {
       return k
         .selectFrom('inboxes')

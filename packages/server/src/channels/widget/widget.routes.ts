@@ -106,6 +106,23 @@ export function widgetRoutes(s: Services) {
     return c.json(message, duplicate ? 200 : 201)
   })
 
+  app.post('/widget/identify', async (c) => {
+    const visitor = await authenticateVisitor(s, c)
+    const body = await readJson(
+      c,
+      z.strictObject({
+        id: z.string().trim().min(1).max(200),
+        email: z.email().max(254).optional(),
+        name: z.string().trim().max(100).optional(),
+        hash: z.string().max(200).optional(),
+        token: z.string().max(4000).optional(),
+      }),
+    )
+    const result = await s.identity.identify(visitor, body)
+    // The visitor may now stand for another contact: hand back that contact's conversation.
+    return c.json({ verified: result.verified, ...(await visitorConversation(s, result.visitor)) })
+  })
+
   app.get('/widget/events', async (c) => {
     const visitor = await authenticateVisitor(s, c)
     const { since } = parse(sinceQuery, c.req.query())
