@@ -337,6 +337,9 @@ export type AgentServerFrame =
 // GET  /api/widget/messages            → { conversation: ConversationDTO | null, messages: MessageDTO[] }
 // POST /api/widget/messages            { clientId, text } → MessageDTO (first message opens the conversation)
 // GET  /api/widget/events?since=N      → EventsPage (only this visitor's conversations, never notes)
+// POST /api/widget/identify            VisitorIdentity → { verified, conversation, messages }
+//                                      (a signed id joins that user's contact and history; a wrong
+//                                      signature, or none where the inbox enforces it: 403)
 // GET  /api/widget/config is public (Access-Control-Allow-Origin: *) so the loader may read it.
 // WS   /api/widget/ws                  first frame must be { type: 'auth', visitorToken }; an unknown
 //                                      token (or none within 10 s) closes the socket with code 4401,
@@ -355,6 +358,17 @@ export interface WidgetConfig {
     locale: Locale | null
   }
   agentsOnline: boolean
+}
+
+/** What a host page passes to Kefu.identify(): its user id, signed by its backend. */
+export interface VisitorIdentity {
+  id: string
+  email?: string
+  name?: string
+  /** hex HMAC-SHA256 of `id` with the inbox's identity secret */
+  hash?: string
+  /** or an HS256 JWT signed with that secret, with sub = id and exp */
+  token?: string
 }
 
 export interface WidgetSession {

@@ -61,7 +61,7 @@ export function inboxesRoutes(s: Services) {
   async function adminWidgetInbox(actor: Principal, inboxId: string) {
     if (actor.role !== 'admin') throw forbidden('Only admins can manage identity verification.')
     const inbox = await s.inboxes.findInAccount(actor.accountId, inboxId)
-    if (!inbox || inbox.kind !== 'widget') throw notFound('inbox')
+    if (inbox?.kind !== 'widget') throw notFound('inbox')
     return inbox
   }
 

@@ -1,6 +1,13 @@
 // The visitor HTTP API, as listed in @kefu/protocol. The frame runs on the server's origin, so
 // every path is relative to it.
-import type { ErrorBody, EventsPage, MessageDTO, WidgetConfig, WidgetSession } from '@kefu/protocol'
+import type {
+  ErrorBody,
+  EventsPage,
+  MessageDTO,
+  VisitorIdentity,
+  WidgetConfig,
+  WidgetSession,
+} from '@kefu/protocol'
 
 /** The server answered with an error status; network failures stay plain TypeErrors. */
 export class ApiError extends Error {
@@ -19,6 +26,7 @@ export interface WidgetApi {
   startSession(visitorToken: string | null): Promise<WidgetSession>
   getEvents(visitorToken: string, since: number): Promise<EventsPage>
   postMessage(visitorToken: string, draft: { clientId: string; text: string }): Promise<MessageDTO>
+  identify(visitorToken: string, identity: VisitorIdentity): Promise<{ verified: boolean }>
 }
 
 export function createWidgetApi(options: {
@@ -63,5 +71,7 @@ export function createWidgetApi(options: {
       request(`/api/widget/events?since=${since}`, { method: 'GET', token }),
     postMessage: (token, draft) =>
       request('/api/widget/messages', { method: 'POST', token, body: JSON.stringify(draft) }),
+    identify: (token, identity) =>
+      request('/api/widget/identify', { method: 'POST', token, body: JSON.stringify(identity) }),
   }
 }

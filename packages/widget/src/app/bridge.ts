@@ -1,6 +1,12 @@
 // The frame's side of the conversation with the loader on the host page.
 
-export type HostMessage = { kefu: 'open' } | { kefu: 'closed' }
+import type { VisitorIdentity } from '@kefu/protocol'
+
+export type HostMessage =
+  | { kefu: 'open' }
+  | { kefu: 'closed' }
+  | { kefu: 'identify'; identity: VisitorIdentity }
+  | { kefu: 'reset' }
 export type FrameMessage = { kefu: 'ready' } | { kefu: 'close' } | { kefu: 'unread'; count: number }
 
 export interface HostBridge {
@@ -23,8 +29,13 @@ export function connectToHost(
     window.addEventListener('message', (event) => {
       if (event.source !== window.parent) return
       if (targetOrigin !== '*' && event.origin !== targetOrigin) return
-      const kefu = (event.data as { kefu?: unknown } | null)?.kefu
-      if (kefu === 'open' || kefu === 'closed') onMessage({ kefu })
+      const data = event.data as { kefu?: unknown; identity?: unknown } | null
+      const kefu = data?.kefu
+      if (kefu === 'open' || kefu === 'closed' || kefu === 'reset') onMessage({ kefu })
+      else if (kefu === 'identify') {
+        const identity = toIdentity(data?.identity)
+        if (identity) onMessage({ kefu, identity })
+      }
     })
   }
   return {
@@ -49,4 +60,17 @@ function validOrigin(host: string | null): string {
     // not an origin
   }
   return '*'
+}
+
+/** Only string fields the server knows pass; anything else from the host page is dropped. */
+export function toIdentity(value: unknown): VisitorIdentity | null {
+  if (!value || typeof value !== 'object') return null
+  const v = value as Record<string, unknown>
+  if (typeof v.id !== 'string' && typeof v.id !== 'number') return null
+  const out: VisitorIdentity = { id: String(v.id).slice(0, 200) }
+  for (const key of ['email', 'name', 'hash', 'token'] as const) {
+    if (typeof v[key] === 'string')
+      out[key] = (v[key] as string).slice(0, key === 'token' ? 4000 : 254)
+  }
+  return out
 }

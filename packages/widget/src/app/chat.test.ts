@@ -92,6 +92,7 @@ function setup(session: Partial<WidgetSession> = {}) {
       async (_token: string, draft: { clientId: string; text: string }): Promise<MessageDTO> =>
         stored({ id: `m-${draft.clientId}`, seq: 50, clientId: draft.clientId, text: draft.text }),
     ),
+    identify: vi.fn(async () => ({ verified: true })),
   } satisfies WidgetApi
   const chat = new Chat({
     api,
@@ -150,6 +151,34 @@ describe('chat', () => {
     expect(chat.getSnapshot().connection).toBe('connecting')
     socket().push({ type: 'ready', seq: 10 })
     expect(chat.getSnapshot().connection).toBe('online')
+  })
+
+  test('identify() made before the session is sent once it exists, then the session is renewed', async () => {
+    const { chat, api, socket } = setup()
+    void chat.identify({ id: 'user-1', hash: 'ab' })
+    expect(api.identify).not.toHaveBeenCalled()
+    await chat.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(api.identify).toHaveBeenCalledWith('token-1', { id: 'user-1', hash: 'ab' })
+    expect(api.startSession).toHaveBeenCalledTimes(2)
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(socket().handlers).toBeDefined()
+  })
+
+  test('a refused identity changes nothing', async () => {
+    const { chat, api } = setup()
+    api.identify.mockRejectedValueOnce(new Error('403'))
+    await chat.start()
+    await chat.identify({ id: 'user-1', hash: 'forged' })
+    expect(api.startSession).toHaveBeenCalledTimes(1)
+  })
+
+  test('reset() forgets the visitor and starts a new session without a token', async () => {
+    const { chat, api, storage } = setup()
+    await chat.start()
+    await chat.reset()
+    expect(api.startSession).toHaveBeenLastCalledWith(null)
+    expect(storage.get('kefu.visitor.pub-1')).toBe('token-1')
   })
 
   test('every (re)connect fetches the events missed since the last applied seq, page by page', async () => {

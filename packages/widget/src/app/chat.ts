@@ -6,6 +6,7 @@ import type {
   MaxMessageLength,
   MessageDTO,
   VisitorClientFrame,
+  VisitorIdentity,
   VisitorServerFrame,
   WidgetConfig,
   WidgetSession,
@@ -108,6 +109,7 @@ export class Chat {
   private unread = 0
   private visible = false
   private token: string | null = null
+  private pendingIdentity: VisitorIdentity | null = null
   private memoryToken: string | null = null
   private snapshot: ChatSnapshot
   private listedFrom: Timeline | null = null
@@ -162,6 +164,7 @@ export class Chat {
         this.phase = 'ready'
         this.emit()
         this.connect()
+        if (this.pendingIdentity) void this.identify(this.pendingIdentity)
         return
       } catch (error) {
         // An unknown inbox or a refused origin will not get better by asking again.
@@ -186,6 +189,32 @@ export class Chat {
     clearTimeout(this.typingIdleTimer)
     clearTimeout(this.agentTypingTimer)
     this.wakeStart?.()
+  }
+
+  /**
+   * The host page's Kefu.identify(): a correctly signed user id joins that user's history, so
+   * the session is fetched again and the socket follows the (maybe different) contact.
+   */
+  async identify(identity: VisitorIdentity): Promise<void> {
+    this.pendingIdentity = identity
+    if (this.phase !== 'ready' || !this.token) return
+    this.pendingIdentity = null
+    try {
+      await this.options.api.identify(this.token, identity)
+    } catch {
+      // A refused identity changes nothing: the visitor stays who they were.
+      return
+    }
+    await this.renewSession()
+  }
+
+  /** The host page's Kefu.reset() (its user logged out): forget this visitor, start anew. */
+  async reset(): Promise<void> {
+    if (this.phase !== 'ready') return
+    this.token = null
+    this.writeToken('')
+    this.timeline = createTimeline()
+    await this.renewSession()
   }
 
   /** Shows the message at once and sends it; false when there is nothing (valid) to send. */

@@ -20,6 +20,8 @@ const chat = new Chat({
 })
 
 const host = connectToHost(params.get('host'), (message) => {
+  if (message.kefu === 'identify') return void chat.identify(message.identity)
+  if (message.kefu === 'reset') return void chat.reset()
   const open = message.kefu === 'open'
   chat.setVisible(open)
   // Touch screens would pop the keyboard over the conversation; let the visitor tap instead.

@@ -4,8 +4,8 @@
 // is window.Kefu.
 import { styles } from './styles'
 
-type Command = 'open' | 'close' | 'toggle'
-type KefuApi = Record<Command, () => void>
+type Command = 'open' | 'close' | 'toggle' | 'identify' | 'reset'
+type KefuApi = Record<Command, (arg?: unknown) => void>
 const w = window as unknown as { Kefu?: KefuApi | unknown[] }
 
 const LABELS: Record<string, [open: string, close: string]> = {
@@ -48,8 +48,18 @@ function start(script: HTMLScriptElement, token: string): void {
 
   // Until the frame says ready it still holds about:blank, which postMessage cannot target.
   let frameReady = false
+  // identify()/reset() wait for the frame (it loads on first open) and are sent once.
+  let pending: unknown[] = []
+  const send = (message: unknown) => frame?.contentWindow?.postMessage(message, origin)
   const post = () => {
-    if (frameReady) frame?.contentWindow?.postMessage({ kefu: isOpen ? 'open' : 'closed' }, origin)
+    if (!frameReady) return
+    send({ kefu: isOpen ? 'open' : 'closed' })
+    for (const message of pending) send(message)
+    pending = []
+  }
+  const later = (message: unknown) => {
+    pending.push(message)
+    post()
   }
 
   const render = () => {
@@ -85,6 +95,8 @@ function start(script: HTMLScriptElement, token: string): void {
     open: () => setOpen(true, true),
     close: () => setOpen(false, true),
     toggle: () => setOpen(!isOpen, true),
+    identify: (identity) => later({ kefu: 'identify', identity }),
+    reset: () => later({ kefu: 'reset' }),
   }
   w.Kefu = api
 
@@ -117,8 +129,10 @@ function start(script: HTMLScriptElement, token: string): void {
     })
     document.body.appendChild(root)
     render()
-    for (const command of queued) {
-      if (command === 'open' || command === 'close' || command === 'toggle') api[command]()
+    // Calls made before this script ran: 'open', or ['identify', {…}].
+    for (const item of queued) {
+      const [command, arg] = Array.isArray(item) ? item : [item]
+      if (typeof command === 'string' && command in api) api[command as Command](arg)
     }
   }
 
