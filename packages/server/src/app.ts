@@ -11,6 +11,7 @@ import { emailRoutes } from './channels/email/email.routes.js'
 import { widgetRoutes } from './channels/widget/widget.routes.js'
 import { conversationsRoutes } from './conversations/conversations.routes.js'
 import { inboxesRoutes } from './inboxes/inboxes.routes.js'
+import { parseSettings } from './inboxes/inboxes.usecases.js'
 import type { Services } from './services.js'
 import { AppError } from './shared/errors.js'
 import type { AppEnv } from './shared/http.js'
@@ -129,16 +130,19 @@ function mountWidget(app: Hono<AppEnv>, s: Services, dir: string) {
     return c.body(readFileSync(file))
   })
 
-  app.get('/widget/frame', (c) => {
+  app.get('/widget/frame', async (c) => {
     const file = join(dir, 'frame.html')
     if (!existsSync(file)) return missingBuild(c, 'widget')
+    // Which sites may embed the chat is the inbox's "allowed origins"; the browser enforces it
+    // through frame-ancestors. Without a list, any site may (the default for a new inbox).
+    const inbox = await s.inboxes.findByPublicToken(c.req.query('inbox') ?? '')
+    const allowed = inbox ? (parseSettings(inbox.settings).allowedOrigins ?? []) : []
+    const ancestors = allowed.length ? `'self' ${allowed.join(' ')}` : '*'
     c.header('content-type', 'text/html; charset=utf-8')
     c.header('cache-control', 'no-cache')
-    // The frame is meant to be embedded by customers' sites, so any ancestor may frame it; it
-    // talks to its parent only through origin-checked postMessage.
     c.header(
       'content-security-policy',
-      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors *",
+      `default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors ${ancestors}`,
     )
     return c.body(readFileSync(file))
   })

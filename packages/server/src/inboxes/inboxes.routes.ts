@@ -43,6 +43,13 @@ export function inboxesRoutes(s: Services) {
     return c.body(null, 204)
   })
 
+  app.put('/inboxes/:id/settings', auth, async (c) => {
+    const inbox = await adminWidgetInbox(c.get('principal'), c.req.param('id'))
+    const settings = await readJson(c, widgetSettingsSchema)
+    const updated = await s.inboxes.updateSettings(inbox.id, settings)
+    return c.json(toInboxDTO(updated))
+  })
+
   /** Identity verification settings of a website inbox (admins: they configure their backend). */
   app.get('/inboxes/:id/identity', auth, async (c) => {
     const inbox = await adminWidgetInbox(c.get('principal'), c.req.param('id'))
@@ -59,7 +66,7 @@ export function inboxesRoutes(s: Services) {
   })
 
   async function adminWidgetInbox(actor: Principal, inboxId: string) {
-    if (actor.role !== 'admin') throw forbidden('Only admins can manage identity verification.')
+    if (actor.role !== 'admin') throw forbidden('Only admins can change website inboxes.')
     const inbox = await s.inboxes.findInAccount(actor.accountId, inboxId)
     if (inbox?.kind !== 'widget') throw notFound('inbox')
     return inbox

@@ -117,6 +117,15 @@ export function createInboxesUsecases({ db, clock }: CoreDeps) {
       })
     },
 
+    async updateSettings(inboxId: string, settings: WidgetSettings): Promise<Inbox> {
+      await k
+        .updateTable('inboxes')
+        .set({ settings: JSON.stringify(settings), updated_at: clock.now() })
+        .where('id', '=', inboxId)
+        .execute()
+      return k.selectFrom('inboxes').selectAll().where('id', '=', inboxId).executeTakeFirstOrThrow()
+    },
+
     findInAccount(accountId: string, id: string): Promise<Inbox | undefined> {
       return k
         .selectFrom('inboxes')

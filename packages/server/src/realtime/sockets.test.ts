@@ -192,6 +192,14 @@ describe('realtime over WebSocket', () => {
     expect((await client.closed).code).toBe(4401)
   })
 
+  test('a visitor socket opened from another site is refused at the upgrade', async () => {
+    await expect(
+      Client.open(`${ws}/api/widget/ws`, { origin: 'https://evil.example' }),
+    ).rejects.toThrow('HTTP 403')
+    const own = await Client.open<VisitorServerFrame>(`${ws}/api/widget/ws`, { origin })
+    own.ws.close()
+  })
+
   test('frames before auth are refused', async () => {
     const client = await Client.open<VisitorServerFrame>(`${ws}/api/widget/ws`)
     client.send({ type: 'message', clientId: 'early-0001', text: 'hi' })

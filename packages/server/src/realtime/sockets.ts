@@ -133,23 +133,28 @@ export function attachSockets(server: Server, s: Services) {
       then(ws)
     })
 
+  const ownOrigins = (req: IncomingMessage) =>
+    new Set([
+      new URL(s.config.publicUrl).origin,
+      `http://${req.headers.host}`,
+      `https://${req.headers.host}`,
+    ])
+
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0]
     try {
       if (path === '/api/agent/ws') {
         // Cookies ride along on cross-site WebSocket handshakes; only Kefu's own pages may open one.
         const origin = req.headers.origin
-        const allowed = new Set([
-          new URL(s.config.publicUrl).origin,
-          `http://${req.headers.host}`,
-          `https://${req.headers.host}`,
-        ])
-        if (!origin || !allowed.has(origin)) return refuse(socket, 403, 'Forbidden')
+        if (!origin || !ownOrigins(req).has(origin)) return refuse(socket, 403, 'Forbidden')
         const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE)
         const principal = token ? await s.agents.authenticate(token) : undefined
         if (!token || !principal) return refuse(socket, 401, 'Unauthorized')
         accept(req, socket, head, (ws) => void onAgent(ws, principal, token))
       } else if (path === '/api/widget/ws') {
+        // Like the visitor HTTP API: browsers may open it only from the chat frame's origin.
+        const origin = req.headers.origin
+        if (origin && !ownOrigins(req).has(origin)) return refuse(socket, 403, 'Forbidden')
         accept(req, socket, head, (ws) => onVisitor(ws))
       } else {
         refuse(socket, 404, 'Not Found')

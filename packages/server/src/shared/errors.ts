@@ -7,6 +7,7 @@ const statusByKind: Record<string, number> = {
   unauthenticated: 401,
   invalid_credentials: 401,
   bad_origin: 403,
+  origin_forbidden: 403,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestKefu, dbKinds, type TestKefu } from '../../test/harness.js'
+import { createApp } from '../../app.js'
+import { createTestKefu, dbKinds, TEST_ORIGIN, type TestKefu } from '../../test/harness.js'
 
 describe.each(dbKinds())('widget routes on %s', (kind) => {
   let k: TestKefu
@@ -128,6 +132,59 @@ describe.each(dbKinds())('widget routes on %s', (kind) => {
     expect(res.json.text).toBe(text)
   })
 
+  test('visitor API calls from another site are refused; the loader may still read the config', async () => {
+    const v = await k.startVisitor()
+    const evil = { origin: 'https://evil.example', bearer: v.visitorToken }
+    const read = await k.request('GET', '/api/widget/messages', evil)
+    expect(read.status).toBe(403)
+    expect(read.json.error.code).toBe('widget.origin_forbidden')
+    expect(
+      (
+        await k.request('POST', '/api/widget/session', {
+          origin: 'https://evil.example',
+          body: { inbox: k.inbox.public_token },
+        })
+      ).status,
+    ).toBe(403)
+    expect(
+      (
+        await k.request('GET', `/api/widget/config?inbox=${k.inbox.public_token}`, {
+          origin: 'https://evil.example',
+        })
+      ).status,
+    ).toBe(200)
+  })
+
+  test("only the inbox's allowed origins may embed the chat frame", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-frame-'))
+    writeFileSync(join(dir, 'frame.html'), '<!doctype html><title>frame</title>')
+    try {
+      const app = createApp(k.services, { inbox: dir, widget: dir })
+      const frameCsp = async () =>
+        (
+          await app.request(`${TEST_ORIGIN}/widget/frame?inbox=${k.inbox.public_token}`)
+        ).headers.get('content-security-policy') ?? ''
+      expect(await frameCsp()).toContain('frame-ancestors *')
+      const cookie = await k.signIn('ada@acme.test')
+      const put = await k.request('PUT', `/api/inboxes/${k.inbox.id}/settings`, {
+        cookie,
+        body: { allowedOrigins: ['https://shop.acme.test', 'https://www.acme.test'] },
+      })
+      expect(put.status, put.text).toBe(200)
+      expect(await frameCsp()).toContain(
+        "frame-ancestors 'self' https://shop.acme.test https://www.acme.test",
+      )
+      const bad = await k.request('PUT', `/api/inboxes/${k.inbox.id}/settings`, {
+        cookie,
+        body: { allowedOrigins: ['javascript:alert(1)'] },
+      })
+      expect(bad.status).toBe(400)
+      await k.request('PUT', `/api/inboxes/${k.inbox.id}/settings`, { cookie, body: {} })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+  // Last: it uses up this address's allowance of new visitors.
   test('one address cannot mint unlimited anonymous visitors', async () => {
     const statuses: number[] = []
     for (let i = 0; i < 302; i++) {

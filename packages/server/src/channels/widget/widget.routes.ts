@@ -1,6 +1,7 @@
 import type { WidgetConfig, WidgetSession } from '@kefu/protocol'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
+import { allowedOrigins } from '../../agents/auth.routes.js'
 import { toConversationDTO, toMessageDTO } from '../../conversations/conversations.dto.js'
 import { sinceQuery } from '../../conversations/conversations.routes.js'
 import { parseSettings } from '../../inboxes/inboxes.usecases.js'
@@ -42,6 +43,24 @@ export async function visitorConversation(s: Services, visitor: Visitor) {
 
 export function widgetRoutes(s: Services) {
   const app = new Hono()
+
+  // Visitor calls come from the chat frame, which Kefu serves from its own origin. A browser
+  // request carrying any other Origin is another site calling the API directly: refused. (The
+  // config is the exception: the loader on the customer's page reads it.)
+  app.use('/widget/*', async (c, next) => {
+    const origin = c.req.header('origin')
+    if (
+      origin &&
+      !c.req.path.endsWith('/widget/config') &&
+      !allowedOrigins(c, s.config.publicUrl).has(origin)
+    ) {
+      throw new AppError(
+        'widget.origin_forbidden',
+        'Visitor requests must come from the Kefu chat frame.',
+      )
+    }
+    await next()
+  })
   // New anonymous visitors cost a contact row each; one address may start this many per window.
   const newVisitors = new RateLimiter(300, 10 * 60_000)
 
