@@ -73,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
         () => process.exit(1),
       )
     }
+    // A background failure (an email pass, a socket) is logged; it must not stop the server.
+    process.on('unhandledRejection', (err) => {
+      kefu.services.logger.error({ err }, 'unhandled rejection')
+    })
     process.once('SIGTERM', () => shutdown('SIGTERM'))
     process.once('SIGINT', () => shutdown('SIGINT'))
     return -1

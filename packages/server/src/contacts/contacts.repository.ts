@@ -41,6 +41,20 @@ export async function findOrCreateContactByEmail(
       value: address,
       created_at: input.now,
     })
+    .onConflict((oc) => oc.columns(['account_id', 'kind', 'value']).doNothing())
     .execute()
+  // Two mails from a new sender stored at once (two processes): one identity wins, and the
+  // contact created for the other is dropped again.
+  const owner = await q
+    .selectFrom('contact_identities')
+    .select('contact_id')
+    .where('account_id', '=', input.accountId)
+    .where('kind', '=', 'email')
+    .where('value', '=', address)
+    .executeTakeFirstOrThrow()
+  if (owner.contact_id !== id) {
+    await q.deleteFrom('contacts').where('id', '=', id).execute()
+    return owner.contact_id
+  }
   return id
 }

@@ -18,6 +18,7 @@ const MAX_FRAME_BYTES = 64 * 1024
 /** A client this far behind is cut off; it will resume over HTTP instead of growing our memory. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 const HEARTBEAT_MS = 30_000
+const MAX_QUEUED_FRAMES = 32
 const AUTH_TIMEOUT_MS = 10_000
 /** Sessions can be revoked (logout, password change); open sockets re-check this often. */
 const SESSION_RECHECK_MS = 60_000
@@ -85,8 +86,19 @@ function readFrame<T extends z.ZodType>(
  */
 function inOrder(ws: WebSocket, handle: (data: RawData) => Promise<void>): void {
   let chain = Promise.resolve()
+  let queued = 0
   ws.on('message', (data) => {
-    chain = chain.then(() => handle(data)).catch(() => ws.terminate())
+    // A client that sends far faster than we store is cut off instead of queueing without end.
+    if (++queued > MAX_QUEUED_FRAMES) {
+      ws.close(1008, 'too many frames')
+      return
+    }
+    chain = chain
+      .then(() => handle(data))
+      .catch(() => ws.terminate())
+      .finally(() => {
+        queued--
+      })
   })
 }
 
@@ -150,7 +162,7 @@ export function attachSockets(server: Server, s: Services) {
         const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE)
         const principal = token ? await s.agents.authenticate(token) : undefined
         if (!token || !principal) return refuse(socket, 401, 'Unauthorized')
-        accept(req, socket, head, (ws) => void onAgent(ws, principal, token))
+        accept(req, socket, head, (ws) => onAgent(ws, principal, token))
       } else if (path === '/api/widget/ws') {
         // Like the visitor HTTP API: browsers may open it only from the chat frame's origin.
         const origin = req.headers.origin
@@ -166,18 +178,12 @@ export function attachSockets(server: Server, s: Services) {
   }
   server.on('upgrade', (req, socket, head) => void onUpgrade(req, socket, head))
 
-  async function onAgent(
-    ws: WebSocket,
-    principal: Principal & { sessionId: string },
-    token: string,
-  ) {
+  function onAgent(ws: WebSocket, principal: Principal & { sessionId: string }, token: string) {
     const { sessionId: _sessionId, ...p } = principal
-    const conn: AgentConnection = {
-      principal: p,
-      scope: await s.agents.inboxScope(p),
-      send: (frame) => send(ws, frame),
-    }
-    const remove = s.hub.addAgent(conn)
+    // Handlers are attached before anything is awaited: a socket that closes (or speaks) while
+    // its scope loads must neither stay registered nor lose frames.
+    let conn: AgentConnection | undefined
+    let remove = () => {}
     const recheck = setInterval(async () => {
       const still = await s.agents.authenticate(token).catch(() => undefined)
       if (!still) ws.close(4401, 'session ended')
@@ -186,7 +192,19 @@ export function attachSockets(server: Server, s: Services) {
       remove()
       clearInterval(recheck)
     })
+    const ready = (async () => {
+      const scope = await s.agents.inboxScope(p)
+      if (ws.readyState !== WebSocket.OPEN) return
+      conn = { principal: p, scope, send: (frame) => send(ws, frame) }
+      remove = s.hub.addAgent(conn)
+      send(ws, { type: 'ready', seq: await s.conversations.currentSeq(p.accountId) })
+    })().catch((err) => {
+      s.logger.error({ err }, 'agent socket set-up failed')
+      ws.close(1011, 'try again')
+    })
     inOrder(ws, async (data) => {
+      await ready
+      if (!conn) return
       const frame = readFrame(ws, data, agentFrame)
       if (!frame) return
       if (frame.type === 'ping') return send(ws, { type: 'pong' })
@@ -205,7 +223,6 @@ export function attachSockets(server: Server, s: Services) {
       }
       // 'viewing' is accepted now so clients can send it; collision detection builds on it.
     })
-    send(ws, { type: 'ready', seq: await s.conversations.currentSeq(p.accountId) })
   }
 
   function onVisitor(ws: WebSocket) {
@@ -250,6 +267,7 @@ export function attachSockets(server: Server, s: Services) {
       if (frame.type === 'auth') return
       if (frame.type === 'message') {
         try {
+          s.visitors.checkMessageRate(visitor)
           const { message } = await s.conversations.receiveMessage({
             accountId: visitor.accountId,
             inboxId: visitor.inboxId,

@@ -14,10 +14,11 @@ export interface AppEnv {
 
 export const SESSION_COOKIE = 'kefu_session'
 
-/** The caller's address: the socket's peer, or the first X-Forwarded-For hop behind a trusted proxy. */
+/** The caller's address: the socket's peer, or what the trusted proxy appended to X-Forwarded-For. */
 export function clientIp(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    // The proxy appends the address it saw; entries before it are whatever the client sent.
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim()
     if (forwarded) return forwarded
   }
   try {

@@ -29,7 +29,7 @@ export interface TestImapServer {
   host: string
   port: number
   /** Puts a message into a user's mailbox as a mail server's delivery would (IMAP APPEND). */
-  deliver(user: ImapUser, raw: Buffer | string, folder?: string): Promise<void>
+  deliver(user: ImapUser, raw: Buffer | string, options?: { folder?: string; arrived?: Date }): Promise<void>
   stop(): Promise<void>
 }
 
@@ -114,7 +114,7 @@ service stats {
   const server: TestImapServer = {
     host: '127.0.0.1',
     port,
-    async deliver(user, raw, folder = 'INBOX') {
+    async deliver(user, raw, options = {}) {
       const client = new ImapFlow({
         host: '127.0.0.1',
         port,
@@ -124,7 +124,12 @@ service stats {
       })
       await client.connect()
       try {
-        await client.append(folder, typeof raw === 'string' ? Buffer.from(raw) : raw)
+        await client.append(
+          options.folder ?? 'INBOX',
+          typeof raw === 'string' ? Buffer.from(raw) : raw,
+          [],
+          options.arrived,
+        )
       } finally {
         await client.logout()
       }

@@ -24,6 +24,7 @@ export function createEmailChannel(
   const ingest = createEmailIngest({ ...deps, blobs, signer })
   const sender = new EmailSender({ ...deps, mailboxes, leases, signer })
   const pollers = new Map<string, ImapPoller>()
+  const restarts = new Map<string, Promise<void>>()
   let started = false
 
   deps.conversations.setDelivery('email', emailDelivery(deps))
@@ -54,15 +55,15 @@ export function createEmailChannel(
     },
 
     /** Starts (or restarts, after a settings change) the poller of one mailbox. */
-    watch(
-      inboxId: string,
-      accountId: string,
-      options: { pollMs?: number; leaseMs?: number } = {},
-    ): void {
+    watch(inboxId: string, accountId: string, options: { pollMs?: number; leaseMs?: number } = {}): void {
       if (!started) return
-      const previous = pollers.get(inboxId)
-      pollers.delete(inboxId)
-      const begin = () => {
+      // Restarts of one mailbox run one after another: two quick saves must not leave a second
+      // poller running that nobody stops.
+      const previous = restarts.get(inboxId) ?? Promise.resolve()
+      const next = previous.then(async () => {
+        await pollers.get(inboxId)?.stop()
+        pollers.delete(inboxId)
+        if (!started) return
         pollers.set(
           inboxId,
           new ImapPoller({ ...deps, mailboxes, ingest, leases }, inboxId, accountId, {
@@ -70,13 +71,16 @@ export function createEmailChannel(
             leaseMs: options.leaseMs ?? 30_000,
           }),
         )
-      }
-      if (previous) void previous.stop().then(begin)
-      else begin()
+      })
+      restarts.set(inboxId, next)
+      void next.finally(() => {
+        if (restarts.get(inboxId) === next) restarts.delete(inboxId)
+      })
     },
 
     async stop(): Promise<void> {
       started = false
+      await Promise.all(restarts.values())
       await Promise.all([...pollers.values()].map((p) => p.stop()))
       pollers.clear()
       await sender.stop()

@@ -9,8 +9,10 @@ import type { EmailIngest, IngestResult, IngestTarget } from './email.ingest.js'
 
 /** Reads the messages of an mbox file one at a time, without loading the file whole. */
 export async function* readMbox(path: string): AsyncGenerator<Buffer> {
+  // latin1 maps every byte to one character and back, so 8-bit (GBK, Big5…) bodies survive the
+  // line splitting untouched; the MIME parser decodes them later.
   const lines = createInterface({
-    input: createReadStream(path),
+    input: createReadStream(path, { encoding: 'latin1' }),
     crlfDelay: Number.POSITIVE_INFINITY,
   })
   let current: string[] | null = null
@@ -31,7 +33,7 @@ export async function* readMbox(path: string): AsyncGenerator<Buffer> {
 
 function toMessage(lines: string[]): Buffer {
   while (lines.length && lines.at(-1) === '') lines.pop()
-  return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')
+  return Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1')
 }
 
 /** A folder of .eml files (sorted by name), or an mbox file. */

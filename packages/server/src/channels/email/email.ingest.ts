@@ -110,6 +110,7 @@ export function createEmailIngest(
 
   return {
     advanceCursor: (inboxId: string, at: ImapPosition) => advanceCursor(k, inboxId, at),
+    quarantine,
 
     /** Whether a Message-ID is already stored (received or sent) in this inbox. */
     async isStored(inboxId: string, messageId: string): Promise<boolean> {

@@ -56,11 +56,15 @@ export interface MailboxCredentials {
 
 /** Whether settings name the same server and login as the stored ones. */
 export function sameServer(
-  a: { host: string; port: number; user: string } | undefined,
-  b: { host: string; port: number; user: string },
+  a: { host: string; port: number; user: string; tls: boolean } | undefined,
+  b: { host: string; port: number; user: string; tls: boolean },
 ): boolean {
   return (
-    !a || (a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port && a.user === b.user)
+    !a ||
+    (a.host.toLowerCase() === b.host.toLowerCase() &&
+      a.port === b.port &&
+      a.user === b.user &&
+      a.tls === b.tls)
   )
 }
 
@@ -106,20 +110,12 @@ export function createMailboxes({ db, clock }: CoreDeps, box: SecretBox) {
       // host (or user) needs the password again, or an admin session could redirect it.
       const keptImap =
         existing &&
-        sameServer(input.imap, {
-          host: existing.imap_host,
-          port: existing.imap_port,
-          user: existing.imap_user,
-        })
+        sameServer(input.imap, { host: existing.imap_host, port: existing.imap_port, user: existing.imap_user, tls: existing.imap_tls === 1 })
           ? box.decrypt(existing.imap_password)
           : undefined
       const keptSmtp =
         existing &&
-        sameServer(input.smtp, {
-          host: existing.smtp_host,
-          port: existing.smtp_port,
-          user: existing.smtp_user,
-        })
+        sameServer(input.smtp, { host: existing.smtp_host, port: existing.smtp_port, user: existing.smtp_user, tls: existing.smtp_tls === 1 })
           ? box.decrypt(existing.smtp_password)
           : undefined
       const imapPassword = input.imap.password ?? keptImap

@@ -134,7 +134,9 @@ export class EmailSender {
       this.again = true
       return
     }
-    this.running = this.drain().finally(() => {
+    this.running = this.drain()
+      .catch((err) => this.deps.logger.error({ err }, 'email outbox pass failed; retrying later'))
+      .finally(() => {
       this.running = undefined
       if (this.again) {
         this.again = false
@@ -183,6 +185,7 @@ export class EmailSender {
 
   private async send(row: OutboxTable): Promise<void> {
     const k = this.deps.db.kysely
+    let sent = false
     try {
       const creds = await this.deps.mailboxes.credentials(row.inbox_id)
       const rfcId =
@@ -219,6 +222,7 @@ export class EmailSender {
       } finally {
         transport.close()
       }
+      sent = true
       await k
         .updateTable('outbox')
         .set({
@@ -230,6 +234,12 @@ export class EmailSender {
         .where('id', '=', row.id)
         .execute()
     } catch (err) {
+      if (sent) {
+        // The server took the mail; only our bookkeeping failed. Never send it twice: the stuck
+        // 'sending' row is left for a person to look at rather than retried.
+        this.deps.logger.error({ err, outboxId: row.id }, 'email sent but not recorded')
+        return
+      }
       const attempts = row.attempts + 1
       const failed = attempts >= MAX_ATTEMPTS
       const error = describeSmtpError(err)

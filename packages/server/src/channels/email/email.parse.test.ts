@@ -399,3 +399,15 @@ iVBORw0KGgo=
     expect(email.html).toContain('<p>Hello</p>')
   })
 })
+
+test('NUL characters are dropped, so PostgreSQL text columns accept every parsed mail', async () => {
+  const parsed = await parseEmail(
+    Buffer.from(
+      'From: a@b.test\r\nSubject: =?utf-8?q?a=00b?=\r\nMessage-ID: <nul@b.test>\r\n' +
+        'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\na=00b\r\n',
+    ),
+  )
+  expect(parsed.subject).toBe('ab')
+  expect(parsed.text).not.toContain('\u0000')
+  expect(parsed.newText).not.toContain('\u0000')
+})

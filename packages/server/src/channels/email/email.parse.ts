@@ -157,7 +157,7 @@ export async function parseEmail(
         )
       : null
 
-  return {
+  return withoutNul({
     subject,
     from,
     to: addresses(mail.to),
@@ -177,7 +177,20 @@ export async function parseEmail(
     automaticReason: automatic.reason,
     deliveryReport,
     contentHash: hashMessage(raw),
-  }
+  })
+}
+
+/**
+ * NUL characters decode legally from quoted-printable and base64, but PostgreSQL text refuses
+ * them: one such mail would block its mailbox. They carry no meaning in text, so they go.
+ */
+function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value) as T
+  if (Buffer.isBuffer(value) || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map(withoutNul) as T
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value)) out[key] = withoutNul(v)
+  return out as T
 }
 
 function toParseError(err: unknown): EmailParseError {

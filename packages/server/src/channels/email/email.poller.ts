@@ -2,6 +2,7 @@ import type { ImapFlow } from 'imapflow'
 import type { CoreDeps } from '../../shared/deps.js'
 import type { Leases } from '../../shared/leases.js'
 import { describeImapError, imapClient } from './email.clients.js'
+import { DEFAULT_EMAIL_LIMITS } from './email.limits.js'
 import type { EmailIngest } from './email.ingest.js'
 import type { MailboxCredentials, Mailboxes } from './email.mailboxes.js'
 
@@ -25,6 +26,9 @@ export class ImapPoller {
   private client: ImapFlow | undefined
   private failures = 0
   private nudged = false
+  private stopWake: (() => void) | undefined
+  /** Failed attempts to store the same UID: after a few it is quarantined, never retried forever. */
+  private storeFailures = new Map<number, number>()
   readonly done: Promise<void>
 
   constructor(
@@ -46,6 +50,7 @@ export class ImapPoller {
   async stop(): Promise<void> {
     this.stopped = true
     this.nudge()
+    this.stopWake?.()
     this.client?.close()
     await this.done
     await this.deps.leases.release(this.leaseName).catch(() => {})
@@ -53,6 +58,19 @@ export class ImapPoller {
 
   private get leaseName() {
     return `imap:${this.inboxId}`
+  }
+
+  /** A wait that new-mail nudges do not cut short: backoff after failures. Only stop() ends it. */
+  private backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.stopWake = undefined
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      this.stopWake = done
+    })
   }
 
   private sleep(ms: number): Promise<void> {
@@ -77,7 +95,7 @@ export class ImapPoller {
         .acquire(this.leaseName, this.timing.leaseMs)
         .catch(() => false)
       if (!leased) {
-        await this.sleep(this.timing.leaseMs / 3)
+        await this.backoff(this.timing.leaseMs / 3)
         continue
       }
       try {
@@ -87,7 +105,7 @@ export class ImapPoller {
         if (this.stopped) break
         this.failures += 1
         await this.recordError(err)
-        await this.sleep(this.backoffMs(err))
+        await this.backoff(this.backoffMs(err))
       } finally {
         await this.setConnected(false)
         const client = this.client
@@ -110,15 +128,19 @@ export class ImapPoller {
     const client = imapClient(creds.imap)
     this.client = client
     let closed = false
-    client.on('exists', () => this.nudge())
-    client.on('close', () => {
+    // Only the live session's client may wake the loop: a dead one's late events must not cut
+    // a backoff short (that would turn a refused login into a reconnect storm).
+    const current = () => this.client === client && !closed
+    client.on('exists', () => {
+      if (current()) this.nudge()
+    })
+    const ended = () => {
+      if (!current()) return
       closed = true
       this.nudge()
-    })
-    client.on('error', () => {
-      closed = true
-      this.nudge()
-    })
+    }
+    client.on('close', ended)
+    client.on('error', ended)
     await client.connect()
     await this.setConnected(true)
     let lastRenew = Date.now()
@@ -176,6 +198,9 @@ export class ImapPoller {
     }
 
     let uids: number[]
+    // After a window scan the cursor moves to the end of the folder as it was when selected, so
+    // older mail outside the window is never pulled in by the next "last_uid+1:*" pass.
+    let windowEnd: number | null = null
     if (state.uidvalidity !== uidvalidity) {
       // First sync, or the server renumbered the folder (UIDVALIDITY changed, RFC 3501 §2.3.1.1):
       // the old UIDs mean nothing now. Rescan the sync window; Message-ID dedupe keeps it from
@@ -188,15 +213,7 @@ export class ImapPoller {
       const since = new Date(Date.now() - creds.syncDays * 24 * 3600_000)
       const found = creds.syncDays > 0 ? await client.search({ since }, { uid: true }) : []
       uids = (found || []).map(Number)
-      if (creds.syncDays === 0) {
-        // Only mail arriving from now on: start the cursor at the current end of the folder.
-        const next = Number(mailbox.uidNext ?? 1)
-        await k
-          .updateTable('email_sync_state')
-          .set({ last_uid: Math.max(0, next - 1) })
-          .where('inbox_id', '=', this.inboxId)
-          .execute()
-      }
+      windowEnd = Math.max(0, Number(mailbox.uidNext ?? 1) - 1)
     } else {
       // "N:*" always matches the newest message even when its UID is below N, so filter again.
       const found = await client.search({ uid: `${state.last_uid + 1}:*` }, { uid: true })
@@ -212,23 +229,34 @@ export class ImapPoller {
       ),
     }
     for (let i = 0; i < uids.length && !this.stopped; i += CHUNK) {
+      // A long first sync must not outlive the lease, or another process would start polling.
+      if (!(await this.deps.leases.acquire(this.leaseName, this.timing.leaseMs))) return
       const chunk = uids.slice(i, i + CHUNK)
-      // Headers first: mail we already hold (a rescan, another process) costs no body download.
+      // Headers first: mail we already hold (a rescan, another process) costs no body download,
+      // and mail over the size limit is never downloaded whole.
       const heads = await client.fetchAll(
         chunk.join(','),
-        { uid: true, headers: ['message-id'] },
+        { uid: true, size: true, headers: ['message-id'] },
         { uid: true },
       )
       const known = new Set<number>()
+      const oversized = new Map<number, Buffer>()
       for (const head of heads) {
-        const id = /<([^>]+)>/.exec(head.headers?.toString('utf8') ?? '')?.[1]
+        const headers = head.headers ?? Buffer.alloc(0)
+        const id = /<([^>]+)>/.exec(headers.toString('utf8'))?.[1]
         if (id && (await this.deps.ingest.isStored(this.inboxId, id))) known.add(Number(head.uid))
+        else if ((head.size ?? 0) > DEFAULT_EMAIL_LIMITS.maxBytes) oversized.set(Number(head.uid), headers)
       }
       for (const uid of chunk) {
         if (this.stopped) return
         const at = { uidvalidity, uid }
         if (known.has(uid)) {
           await this.deps.ingest.advanceCursor(this.inboxId, at)
+          continue
+        }
+        const tooBig = oversized.get(uid)
+        if (tooBig) {
+          await this.deps.ingest.quarantine(target, tooBig, 'too_large', 'Over the size limit; only its headers were kept.', at)
           continue
         }
         const message = await client.fetchOne(
@@ -241,9 +269,23 @@ export class ImapPoller {
           await this.deps.ingest.advanceCursor(this.inboxId, at)
           continue
         }
-        await this.deps.ingest.ingest(target, message.source, at)
+        try {
+          await this.deps.ingest.ingest(target, message.source, at)
+          this.storeFailures.delete(uid)
+        } catch (err) {
+          // Parse failures are quarantined by ingest itself; this is a storage failure. Retry it
+          // a few times (the database may be briefly away), then quarantine it so the mail
+          // behind it still arrives.
+          const failures = (this.storeFailures.get(uid) ?? 0) + 1
+          this.storeFailures.set(uid, failures)
+          if (failures < 3) throw err
+          this.storeFailures.delete(uid)
+          const reason = err instanceof Error ? err.message : String(err)
+          await this.deps.ingest.quarantine(target, message.source, 'store_failed', reason, at)
+        }
       }
     }
+    if (windowEnd !== null) await this.deps.ingest.advanceCursor(this.inboxId, { uidvalidity, uid: windowEnd })
   }
 
   private async setConnected(connected: boolean) {

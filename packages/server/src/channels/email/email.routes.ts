@@ -339,6 +339,7 @@ export function emailRoutes(s: Services) {
         updated_at: s.clock.now(),
       })
       .where('id', '=', row.id)
+      .where('status', 'in', ['failed', 'bounced'])
       .execute()
     await s.conversations.announceMessageUpdate(actor.accountId, c.req.param('messageId'))
     s.email.sender.nudge()

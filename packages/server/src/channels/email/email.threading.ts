@@ -33,6 +33,8 @@ export interface ThreadDecision {
   refusedConversationId: string | null
 }
 
+const MAX_REFERENCES = 20
+
 const TOKEN_RE = /\+([a-z2-7]{26})([a-z2-7]{16})@/i
 
 /** The plus-address token for a conversation: its id in base32 plus a truncated HMAC of it. */
@@ -91,13 +93,19 @@ export async function decideThread(
     )?.conversation_id ?? null
 
   const candidates: { conversationId: string; rule: ThreadRule }[] = []
+  // A References header can list thousands of ids; the thread's root and its newest ones are
+  // what matters (and all a well-behaved client keeps).
+  const references =
+    input.references.length > MAX_REFERENCES
+      ? [input.references[0]!, ...input.references.slice(-(MAX_REFERENCES - 1))]
+      : input.references
   const unmatchedRefs: string[] = []
   if (input.inReplyTo) {
     const c = await byExternalId(input.inReplyTo)
     if (c) candidates.push({ conversationId: c, rule: 'in-reply-to' })
     else unmatchedRefs.push(input.inReplyTo)
   }
-  for (const ref of [...input.references].reverse()) {
+  for (const ref of [...references].reverse()) {
     if (ref === input.inReplyTo) continue
     const c = await byExternalId(ref)
     if (c) candidates.push({ conversationId: c, rule: 'references' })

@@ -2,6 +2,7 @@ import type { Inbox } from '../../db/schema.js'
 import type { CoreDeps } from '../../shared/deps.js'
 import { AppError, notFound } from '../../shared/errors.js'
 import { hashToken, newId, newSecretToken } from '../../shared/ids.js'
+import { RateLimiter } from '../../shared/rate-limit.js'
 
 export interface Visitor {
   id: string
@@ -15,6 +16,8 @@ const TOUCH_MS = 60_000
 
 export function createVisitorsUsecases({ db, clock }: CoreDeps) {
   const k = db.kysely
+  // A person types a few messages a minute; a script sending more is throttled, not stored.
+  const messageRate = new RateLimiter(30, 60_000, () => clock.now())
 
   async function findByToken(token: string) {
     return k
@@ -94,6 +97,13 @@ export function createVisitorsUsecases({ db, clock }: CoreDeps) {
           .execute()
       })
       return { visitor, visitorToken: token }
+    },
+
+    /** Throws visitor.rate_limited when this visitor sends faster than a person types. */
+    checkMessageRate(visitor: Visitor): void {
+      if (!messageRate.take(visitor.id)) {
+        throw new AppError('visitor.rate_limited', 'You are sending messages too quickly; wait a moment.')
+      }
     },
 
     async authenticate(token: string): Promise<Visitor> {
