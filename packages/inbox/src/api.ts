@@ -1,6 +1,7 @@
 // The agent HTTP API. Same origin, cookie session, JSON both ways; every failure becomes an
 // ApiError carrying the server's code and message (or 'network' when the server was unreachable).
 import type {
+  AgentConversationDetailDTO,
   AgentConversationDTO,
   AgentDTO,
   Availability,
@@ -102,7 +103,7 @@ export const api = {
       `/api/conversations?view=${encodeURIComponent(view)}&status=${encodeURIComponent(status)}`,
     ),
   conversation: (id: Id) =>
-    request<{ conversation: AgentConversationDTO; messages: MessageDTO[]; seq: number }>(
+    request<{ conversation: AgentConversationDetailDTO; messages: MessageDTO[]; seq: number }>(
       'GET',
       `/api/conversations/${encodeURIComponent(id)}`,
     ),

@@ -103,6 +103,15 @@ export function applyEvent(state: ListState, event: EventDTO, attention: Attenti
 
   // A changed message (its delivery status) does not move the list.
   if (event.type === 'message.updated') return { state, unknown: false }
+  // Nor do the customer-facing resolution notice and ratings (see ratings.ts), or event types
+  // newer than this client: only the ones carrying a conversation or a message change rows.
+  if (
+    event.type !== 'message.created' &&
+    event.type !== 'conversation.created' &&
+    event.type !== 'conversation.updated'
+  ) {
+    return { state, unknown: false }
+  }
 
   if (event.type === 'message.created') {
     const existing = state.byId.get(event.conversationId)

@@ -128,6 +128,11 @@ const en = {
   'details.status': 'Status',
   'details.id': 'Conversation ID',
   'details.none': 'Not provided',
+  'details.rating': 'Customer rating',
+
+  'rating.label': 'Customer rating: {score} out of 5',
+  'rating.score': '{score}/5',
+  'rating.ratedAt': 'Rated {time}',
 
   'error.code.message.no_recipient': 'This contact has no email address. Add a recipient.',
   'error.code.message.not_failed': 'Only a failed delivery can be retried.',
@@ -391,6 +396,11 @@ const zhCN: Dictionary = {
   'details.status': '状态',
   'details.id': '会话 ID',
   'details.none': '未提供',
+  'details.rating': '客户评价',
+
+  'rating.label': '客户评分：{score} 星（满分 5 星）',
+  'rating.score': '{score}/5',
+  'rating.ratedAt': '评价于 {time}',
 
   'error.code.message.no_recipient': '此联系人没有邮箱地址，请添加收件人。',
   'error.code.message.not_failed': '只有发送失败的邮件才能重试。',
@@ -651,6 +661,11 @@ const zhTW: Dictionary = {
   'details.status': '狀態',
   'details.id': '對話 ID',
   'details.none': '未提供',
+  'details.rating': '客戶評價',
+
+  'rating.label': '客戶評分：{score} 星（滿分 5 星）',
+  'rating.score': '{score}/5',
+  'rating.ratedAt': '評價於 {time}',
 
   'error.code.message.no_recipient': '此聯絡人沒有電子郵件地址，請新增收件者。',
   'error.code.message.not_failed': '只有傳送失敗的郵件才能重試。',

@@ -31,6 +31,7 @@ import {
 } from './conversations'
 import { newClientId } from './format'
 import { errorCodeKey, locale, t } from './i18n'
+import { applyRatingEvents, type Ratings, setRating } from './ratings'
 import { type ConnectionState, RealtimeClient } from './realtime'
 import type { EmailRecipients } from './recipients'
 import { SnapshotTracker } from './snapshot'
@@ -204,6 +205,8 @@ export const agents = signal<AgentDTO[]>([])
 export const inboxes = signal<InboxDTO[]>([])
 export const connection = signal<ConnectionState>('connecting')
 export const timelines = signal<ReadonlyMap<Id, Timeline>>(new Map())
+/** Customers' ratings of the conversations this session opened, kept current by events. */
+export const ratings = signal<Ratings>(new Map())
 export const conversationStatus = signal<
   ReadonlyMap<Id, { loading: boolean; error: string | null }>
 >(new Map())
@@ -354,6 +357,8 @@ function applyEvents(events: EventDTO[]): void {
     const openId = selectedId.peek()
     // Responses still out may predate these events; they apply them again after their own seq.
     snapshots.record(events)
+    const rated = applyRatingEvents(ratings.peek(), events)
+    if (rated !== ratings.peek()) ratings.value = rated
     for (const event of events) {
       const result = applyEvent(state, event, attention())
       state = result.state
@@ -453,6 +458,7 @@ function startInbox(): void {
       batch(() => {
         list.value = emptyList
         timelines.value = new Map()
+        ratings.value = new Map()
       })
       void loadList()
       const id = selectedId.peek()
@@ -513,6 +519,7 @@ function stopInbox(): void {
     list.value = emptyList
     listStatus.value = { loading: false, loaded: false, error: null }
     timelines.value = new Map()
+    ratings.value = new Map()
     conversationStatus.value = new Map()
     agents.value = []
     inboxes.value = []
@@ -547,8 +554,11 @@ export async function loadConversation(id: Id): Promise<void> {
           // Merging (not replacing) keeps what arrived live; events after `seq` that were applied
           // while the request was out are added too, and nothing already present by id twice.
           updateTimeline(id, (timeline) => mergeHistory(timeline, id, { messages, seq }, during))
+          // The rating lives beside the list row: conversation events carry none.
+          const { rating, ...dto } = conversation
+          ratings.value = applyRatingEvents(setRating(ratings.peek(), id, rating, seq), during)
           const open = selectedId.peek() === id && pageVisible.peek()
-          const row = { ...conversation, unreadCount: open ? 0 : conversation.unreadCount }
+          const row = { ...dto, unreadCount: open ? 0 : dto.unreadCount }
           list.value = mergeSnapshot(
             list.peek(),
             { conversations: [row], seq, messageIds: messages.map((m) => m.id) },

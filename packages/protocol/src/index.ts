@@ -12,6 +12,7 @@
 //   events live; a client that (re)connects fetches `GET …/events?since=<last seq it applied>`
 //   over HTTP and applies what it missed. Clients apply an event at most once (by seq) and keep
 //   messages keyed by id, ordered by `seq`, so replays and races never show a message twice.
+//   A client skips event types it does not know (the list below grows), still counting their seq.
 
 export type Id = string
 /** UTC epoch milliseconds. */
@@ -127,6 +128,20 @@ export interface DeliveryDTO {
   error: string | null
 }
 
+/** A customer's satisfaction rating (CSAT) of a resolved conversation; one per conversation. */
+export interface RatingDTO {
+  /** 1 (very unsatisfied) … 5 (very satisfied). */
+  score: number
+  comment: string | null
+  /** When the customer last rated it (a second rating replaces the first). */
+  ratedAt: Millis
+}
+
+/** Agent view of one conversation (GET /api/conversations/:id): with the customer's rating. */
+export interface AgentConversationDetailDTO extends AgentConversationDTO {
+  rating: RatingDTO | null
+}
+
 export type ActivityDTO =
   | { kind: 'assigned'; actorName: string | null; assigneeName: string }
   | { kind: 'unassigned'; actorName: string | null }
@@ -160,6 +175,27 @@ export type EventDTO =
       at: Millis
       conversation: ConversationDTO
     }
+  | {
+      seq: number
+      /**
+       * The team resolved the conversation. Public (agents get it too, beside the agents-only
+       * `conversation.updated`): it carries nothing internal, and tells the widget to ask the
+       * customer for a rating. A later message in the conversation means it moved on.
+       */
+      type: 'conversation.resolved'
+      conversationId: Id
+      inboxId: Id
+      at: Millis
+    }
+  | {
+      seq: number
+      /** The customer rated the conversation (or changed their rating): replace it. Agents only. */
+      type: 'conversation.rated'
+      conversationId: Id
+      inboxId: Id
+      at: Millis
+      rating: RatingDTO
+    }
 
 export interface EventsPage {
   events: EventDTO[]
@@ -185,7 +221,7 @@ export interface EventsPage {
 // PUT  /api/inboxes/:id/members (admin){ agentIds: Id[] } → 204
 // GET  /api/conversations?view=mine|unassigned|all&status=open|resolved&inboxId=
 //                                      → { conversations: AgentConversationDTO[], seq } newest activity first
-// GET  /api/conversations/:id          → { conversation: AgentConversationDTO, messages: MessageDTO[], seq }
+// GET  /api/conversations/:id          → { conversation: AgentConversationDetailDTO, messages: MessageDTO[], seq }
 //                                      `seq`: the response reflects every event up to it (maybe some later
 //                                      ones too); apply events after it, skipping what you already have.
 // POST /api/conversations/:id/messages { clientId, text, private?: boolean } → MessageDTO
@@ -337,6 +373,12 @@ export type AgentServerFrame =
 // GET  /api/widget/messages            → { conversation: ConversationDTO | null, messages: MessageDTO[] }
 // POST /api/widget/messages            { clientId, text } → MessageDTO (first message opens the conversation)
 // GET  /api/widget/events?since=N      → EventsPage (only this visitor's conversations, never notes)
+// POST /api/widget/rating              { conversationId, score: 1..5, comment?: string | null }
+//                                      → RatingDTO. Only the visitor's own conversation in this
+//                                      inbox (else 404 conversation.not_found), once resolved
+//                                      (else 409 conversation.not_resolved); comment ≤ 1000
+//                                      characters, blank means none. Rating again replaces the
+//                                      rating; agents learn of it by a `conversation.rated` event.
 // POST /api/widget/identify            VisitorIdentity → { verified, conversation, messages }
 //                                      (a signed id joins that user's contact and history; a wrong
 //                                      signature, or none where the inbox enforces it: 403)

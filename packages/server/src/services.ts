@@ -8,6 +8,7 @@ import { createConversationsUsecases } from './conversations/conversations.useca
 import type { Db } from './db/dialects.js'
 import { EventBus } from './events.js'
 import { createInboxesUsecases } from './inboxes/inboxes.usecases.js'
+import { createRatingsUsecases } from './ratings/ratings.usecases.js'
 import { Hub } from './realtime/hub.js'
 import { type Clock, systemClock } from './shared/clock.js'
 import type { CoreDeps } from './shared/deps.js'
@@ -34,6 +35,7 @@ export function createServices(input: {
   const accounts = createAccountsUsecases({ ...core, agents, inboxes })
   const conversations = createConversationsUsecases(core)
   const visitors = createVisitorsUsecases(core)
+  const ratings = createRatingsUsecases(core)
   const identity = createWidgetIdentity(
     core,
     createSecretBox(input.config.secret, 'widget-identity'),
@@ -54,6 +56,7 @@ export function createServices(input: {
     accounts,
     conversations,
     visitors,
+    ratings,
     identity,
     hub,
     email,

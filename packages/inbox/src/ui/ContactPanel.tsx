@@ -5,6 +5,7 @@ import { locale, t } from '../i18n'
 import { inboxes, showDetails } from '../store'
 import { Avatar } from './Avatar'
 import { CloseIcon } from './icons'
+import { RatingDetails } from './Rating'
 
 export function ContactPanel(props: { conversation: AgentConversationDTO }) {
   const c = props.conversation
@@ -47,6 +48,7 @@ export function ContactPanel(props: { conversation: AgentConversationDTO }) {
         <Row label={t('details.created')}>{fullDateTime(c.createdAt, locale.value)}</Row>
         {inbox && <Row label={t('details.inbox')}>{inbox.name}</Row>}
         <Row label={t('details.status')}>{t(`status.${c.status}`)}</Row>
+        <RatingDetails conversationId={c.id} />
         <Row label={t('details.id')}>
           <code>{c.id}</code>
         </Row>

@@ -19,6 +19,7 @@ import {
 } from '../store'
 import { Composer } from './Composer'
 import { BackIcon, CheckIcon, InboxIcon, PanelIcon, ReopenIcon } from './icons'
+import { RatingChip } from './Rating'
 import { Timeline } from './Timeline'
 
 export function NoConversation() {
@@ -101,6 +102,7 @@ function ConversationHeader(props: { conversation: AgentConversationDTO }) {
           )}
         </div>
         <span class={`status-pill status-${c.status}`}>{t(`status.${c.status}`)}</span>
+        <RatingChip conversationId={c.id} />
       </div>
       <div class="conversation-actions">
         <label class="compact-field assign">

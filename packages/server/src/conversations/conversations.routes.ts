@@ -1,3 +1,4 @@
+import type { AgentConversationDetailDTO } from '@kefu/protocol'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { requireAgent } from '../agents/auth.routes.js'
@@ -29,7 +30,10 @@ export function conversationsRoutes(s: Services) {
   app.get('/conversations/:id', auth, async (c) => {
     const seq = await s.conversations.currentSeq(c.get('principal').accountId)
     const found = await s.conversations.get({ ...who(c), conversationId: c.req.param('id') })
-    return c.json({ ...found, seq })
+    // Read after `seq`, like the rest of the answer: it reflects at least every event up to it.
+    const rating = await s.ratings.findRating(c.get('principal').accountId, found.conversation.id)
+    const conversation: AgentConversationDetailDTO = { ...found.conversation, rating }
+    return c.json({ ...found, conversation, seq })
   })
 
   app.post('/conversations/:id/messages', auth, async (c) => {

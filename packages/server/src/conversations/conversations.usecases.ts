@@ -68,9 +68,22 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
   const deliveries = new Map<string, DeliveryHandler>()
 
   /** Runs a writing transaction; the events it records reach subscribers only after commit. */
-  async function write<T>(fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
+  async function write<T>(accountId: string, fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
     const events: StoredEvent[] = []
-    const result = await k.transaction().execute((tx) => fn(tx, (e) => events.push(e)))
+    const result = await k.transaction().execute(async (tx) => {
+      // Every writer takes the account's sequence row first, so writers queue in one order and
+      // never deadlock on it and a conversation row taken in the other order (PostgreSQL; SQLite
+      // has one writer at a time anyway).
+      if (db.kind === 'postgres') {
+        await tx
+          .selectFrom('accounts')
+          .select('id')
+          .where('id', '=', accountId)
+          .forUpdate()
+          .execute()
+      }
+      return fn(tx, (e) => events.push(e))
+    })
     bus.publish(events)
     return result
   }
@@ -290,7 +303,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       }
 
       const attempt = () =>
-        write(async (tx, emit) => {
+        write(input.accountId, async (tx, emit) => {
           const contact = await tx
             .selectFrom('contacts')
             .select(['id', 'name'])
@@ -409,7 +422,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
         return dup
       }
       const attempt = () =>
-        write(async (tx, emit) => {
+        write(principal.accountId, async (tx, emit) => {
           const conversation = await getVisible(principal, input.scope, input.conversationId, tx)
           const message = await appendMessage(tx, emit, {
             conversation,
@@ -464,7 +477,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       if (!canSeeInbox(input.scope, input.inboxId)) throw notFound('inbox')
       const dup = await existingByClientId(principal.id, input.clientId)
       if (dup) return { conversationId: dup.conversationId, message: dup }
-      return write(async (tx, emit) => {
+      return write(principal.accountId, async (tx, emit) => {
         const inbox = await tx
           .selectFrom('inboxes')
           .select('kind')
@@ -527,7 +540,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
         }
         assigneeName = first.name
       }
-      const dto = await write(async (tx, emit) => {
+      const dto = await write(principal.accountId, async (tx, emit) => {
         const conversation = await getVisible(principal, input.scope, input.conversationId, tx)
         if (conversation.assignee_id === input.assigneeId) return toConversationDTO(conversation)
         await tx
@@ -565,7 +578,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       status: Exclude<ConversationStatusValue, 'snoozed'>
     }): Promise<AgentConversationDTO> {
       const { principal } = input
-      const dto = await write(async (tx, emit) => {
+      const dto = await write(principal.accountId, async (tx, emit) => {
         const conversation = await getVisible(principal, input.scope, input.conversationId, tx)
         if (conversation.status === input.status) return toConversationDTO(conversation)
         const now = clock.now()
@@ -588,13 +601,35 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
             activity: { kind, actorName: principal.name },
           })
         }
-        return emitConversation(
+        const updated = await emitConversation(
           tx,
           emit,
           'conversation.updated',
           principal.accountId,
           conversation.id,
         )
+        if (input.status === 'resolved') {
+          // The customer learns of it too (the widget then asks for a rating), by an event that
+          // carries nothing internal: `conversation.updated` holds assignee and team.
+          const seq = await nextSeq(tx, principal.accountId)
+          emit(
+            await recordEvent(tx, {
+              accountId: principal.accountId,
+              inboxId: conversation.inbox_id,
+              conversationId: conversation.id,
+              contactId: conversation.contact_id,
+              audience: 'public',
+              event: {
+                seq,
+                type: 'conversation.resolved',
+                conversationId: conversation.id,
+                inboxId: conversation.inbox_id,
+                at: now,
+              },
+            }),
+          )
+        }
+        return updated
       })
       return withUnread(principal, dto)
     },
@@ -668,7 +703,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
 
     /** Tells agents a stored message changed (its delivery status), as an event like any other. */
     async announceMessageUpdate(accountId: string, messageId: string): Promise<void> {
-      await write(async (tx, emit) => {
+      await write(accountId, async (tx, emit) => {
         const row = await repo.findMessage(accountId, messageId, tx)
         if (!row) return
         const conversation = await repo.findConversation(accountId, row.conversation_id, tx)

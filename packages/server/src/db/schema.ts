@@ -29,6 +29,20 @@ export interface Database {
   email_quarantine: EmailQuarantineTable
   outbox: OutboxTable
   widget_identity: WidgetIdentityTable
+  conversation_ratings: ConversationRatingsTable
+}
+
+/** The customer's satisfaction rating (CSAT) of a resolved conversation; rating again replaces it. */
+export interface ConversationRatingsTable {
+  conversation_id: string
+  account_id: string
+  contact_id: string
+  /** 1..5 (a CHECK holds it there). */
+  score: number
+  /** At most 1000 characters; null when the customer left none. */
+  comment: string | null
+  created_at: number
+  updated_at: number
 }
 
 export interface WidgetIdentityTable {

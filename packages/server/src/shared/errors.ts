@@ -13,6 +13,7 @@ const statusByKind: Record<string, number> = {
   conflict: 409,
   client_id_conflict: 409,
   email_conflict: 409,
+  not_resolved: 409,
   too_large: 413,
   rate_limited: 429,
 }

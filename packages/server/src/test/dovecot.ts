@@ -29,7 +29,11 @@ export interface TestImapServer {
   host: string
   port: number
   /** Puts a message into a user's mailbox as a mail server's delivery would (IMAP APPEND). */
-  deliver(user: ImapUser, raw: Buffer | string, options?: { folder?: string; arrived?: Date }): Promise<void>
+  deliver(
+    user: ImapUser,
+    raw: Buffer | string,
+    options?: { folder?: string; arrived?: Date },
+  ): Promise<void>
   stop(): Promise<void>
 }
 

@@ -1,6 +1,7 @@
 import type { Locale } from '@kefu/protocol'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { type Chat, type ChatSnapshot, type ConnectionState, MAX_MESSAGE_LENGTH } from './chat'
+import type { Csat } from './csat'
 import { dictionary, pickLocale, type Strings } from './i18n'
 import { splitLinks } from './links'
 import { themeFor } from './theme'
@@ -69,7 +70,13 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
       {phase === 'unavailable' ? (
         <p class="unavailable">{t.unavailable}</p>
       ) : (
-        <Log snapshot={snapshot} t={t} locale={locale} onRetry={(id) => chat.retry(id)} />
+        <Log
+          snapshot={snapshot}
+          t={t}
+          locale={locale}
+          onRetry={(id) => chat.retry(id)}
+          onRate={(score, comment) => void chat.rate(score, comment)}
+        />
       )}
       <Composer chat={chat} t={t} disabled={phase !== 'ready'} />
     </div>
@@ -90,10 +97,11 @@ interface LogProps {
   t: Strings
   locale: Locale
   onRetry: (clientId: string) => void
+  onRate: (score: number, comment: string) => void
 }
 
-function Log({ snapshot, t, locale, onRetry }: LogProps) {
-  const { messages, agentTyping, phase } = snapshot
+function Log({ snapshot, t, locale, onRetry, onRate }: LogProps) {
+  const { messages, agentTyping, phase, csat } = snapshot
   const ref = useRef<HTMLDivElement>(null)
   // Follow new messages only while the visitor is reading the end, not older history.
   const following = useRef(true)
@@ -105,7 +113,7 @@ function Log({ snapshot, t, locale, onRetry }: LogProps) {
     if (following.current || (last?.direction === 'incoming' && last.state === 'sending')) {
       log.scrollTop = log.scrollHeight
     }
-  }, [messages, agentTyping, last])
+  }, [messages, agentTyping, last, csat])
 
   const onScroll = () => {
     const log = ref.current
@@ -131,6 +139,7 @@ function Log({ snapshot, t, locale, onRetry }: LogProps) {
           />
         )
       })}
+      {csat && <RatingCard key={csat.conversationId} csat={csat} t={t} onRate={onRate} />}
       {agentTyping && (
         <div class="typing" data-testid="typing">
           <span class="dots" aria-hidden="true">
@@ -179,6 +188,137 @@ function Bubble({ message, startsGroup, t, locale, onRetry }: BubbleProps) {
         </span>
       )}
     </div>
+  )
+}
+
+const SCORES = [1, 2, 3, 4, 5]
+
+interface RatingCardProps {
+  csat: Csat
+  t: Strings
+  onRate: (score: number, comment: string) => void
+}
+
+/** "How did we do?": five stars and an optional comment, then thanks (and a way to change it). */
+function RatingCard({ csat, t, onRate }: RatingCardProps) {
+  const { sent, status } = csat
+  const [editing, setEditing] = useState(false)
+  const [score, setScore] = useState(sent?.score ?? 0)
+  const [comment, setComment] = useState(sent?.comment ?? '')
+  const card = useRef<HTMLDivElement>(null)
+  // Where the keyboard focus goes once the view switches, so it is never dropped on the page.
+  const focusNext = useRef<string | null>(null)
+  const thanked = sent !== null && !editing
+
+  // A rating the server accepted closes the form.
+  useEffect(() => setEditing(false), [sent])
+
+  useLayoutEffect(() => {
+    const selector = focusNext.current
+    if (!selector || (selector === '.csat-change') !== thanked) return
+    focusNext.current = null
+    card.current?.querySelector<HTMLElement>(selector)?.focus()
+  }, [thanked])
+
+  if (thanked) {
+    return (
+      <div class="csat" data-testid="csat" ref={card}>
+        <div class="csat-thanks" data-testid="csat-thanks" data-score={sent.score} role="status">
+          <p class="csat-title">{t.rateThanks}</p>
+          <span class="stars given" role="img" aria-label={t.rated(sent.score)}>
+            {SCORES.map((n) => (
+              <Star key={n} on={n <= sent.score} />
+            ))}
+          </span>
+          {sent.comment && <p class="csat-said">{sent.comment}</p>}
+        </div>
+        <button
+          type="button"
+          class="retry csat-change"
+          onClick={() => {
+            setScore(sent.score)
+            setComment(sent.comment ?? '')
+            focusNext.current = '.star[aria-pressed="true"]'
+            setEditing(true)
+          }}
+        >
+          {t.rateChange}
+        </button>
+      </div>
+    )
+  }
+
+  const sending = status === 'sending'
+  const submit = () => {
+    if (!score || sending) return
+    focusNext.current = '.csat-change'
+    onRate(score, comment)
+  }
+  return (
+    <div class="csat" data-testid="csat" ref={card}>
+      <form
+        aria-busy={sending}
+        onSubmit={(event) => {
+          event.preventDefault()
+          submit()
+        }}
+      >
+        <fieldset class="csat-field">
+          <legend class="csat-title">{t.rateAsk}</legend>
+          <div class="stars">
+            {SCORES.map((n) => (
+              <button
+                key={n}
+                type="button"
+                class="star"
+                data-testid="csat-star"
+                data-score={n}
+                aria-label={t.stars(n)}
+                aria-pressed={n === score}
+                onClick={() => {
+                  if (!sending) setScore(n)
+                }}
+              >
+                <Star on={n <= score} />
+              </button>
+            ))}
+          </div>
+        </fieldset>
+        <textarea
+          class="csat-comment"
+          data-testid="csat-comment"
+          rows={2}
+          maxLength={1000}
+          placeholder={t.rateComment}
+          aria-label={t.rateComment}
+          value={comment}
+          readOnly={sending}
+          onInput={(event) => setComment(event.currentTarget.value)}
+        />
+        {status === 'failed' && (
+          <p class="meta failed" role="alert">
+            {t.rateFailed}
+          </p>
+        )}
+        <button type="submit" class="csat-send" data-testid="csat-send" disabled={!score}>
+          {sending ? t.sending : t.send}
+        </button>
+      </form>
+    </div>
+  )
+}
+
+function Star({ on }: { on: boolean }) {
+  return (
+    <svg
+      class={on ? 'on' : undefined}
+      viewBox="0 0 24 24"
+      width="26"
+      height="26"
+      aria-hidden="true"
+    >
+      <path d="M12 2.5l2.9 6.2 6.8.7-5.1 4.6 1.5 6.7L12 17.3l-6.1 3.4 1.5-6.7-5.1-4.6 6.8-.7z" />
+    </svg>
   )
 }
 

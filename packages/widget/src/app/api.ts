@@ -4,6 +4,7 @@ import type {
   ErrorBody,
   EventsPage,
   MessageDTO,
+  RatingDTO,
   VisitorIdentity,
   WidgetConfig,
   WidgetSession,
@@ -27,6 +28,10 @@ export interface WidgetApi {
   getEvents(visitorToken: string, since: number): Promise<EventsPage>
   postMessage(visitorToken: string, draft: { clientId: string; text: string }): Promise<MessageDTO>
   identify(visitorToken: string, identity: VisitorIdentity): Promise<{ verified: boolean }>
+  rate(
+    visitorToken: string,
+    rating: { conversationId: string; score: number; comment: string | null },
+  ): Promise<RatingDTO>
 }
 
 export function createWidgetApi(options: {
@@ -73,5 +78,7 @@ export function createWidgetApi(options: {
       request('/api/widget/messages', { method: 'POST', token, body: JSON.stringify(draft) }),
     identify: (token, identity) =>
       request('/api/widget/identify', { method: 'POST', token, body: JSON.stringify(identity) }),
+    rate: (token, rating) =>
+      request('/api/widget/rating', { method: 'POST', token, body: JSON.stringify(rating) }),
   }
 }

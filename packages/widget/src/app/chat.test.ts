@@ -1,4 +1,5 @@
 import type {
+  ConversationDTO,
   EventDTO,
   EventsPage,
   MessageDTO,
@@ -33,6 +34,28 @@ function stored(overrides: Partial<MessageDTO> & { id: string; seq: number }): M
     createdAt: 1,
     ...overrides,
   }
+}
+
+function conversation(status: ConversationDTO['status'], id = 'conv-1'): ConversationDTO {
+  return {
+    id,
+    inboxId: 'inbox-1',
+    status,
+    priority: 'none',
+    assigneeId: null,
+    teamId: null,
+    subject: null,
+    contact: { id: 'contact-1', name: null, email: null, createdAt: 1 },
+    createdAt: 1,
+    lastActivityAt: 1,
+    firstResponseAt: null,
+    resolvedAt: status === 'resolved' ? 5 : null,
+    lastMessage: null,
+  }
+}
+
+function resolvedEvent(seq: number, conversationId = 'conv-1'): EventDTO {
+  return { seq, type: 'conversation.resolved', conversationId, inboxId: 'inbox-1', at: seq }
 }
 
 function created(message: MessageDTO): EventDTO {
@@ -93,6 +116,12 @@ function setup(session: Partial<WidgetSession> = {}) {
         stored({ id: `m-${draft.clientId}`, seq: 50, clientId: draft.clientId, text: draft.text }),
     ),
     identify: vi.fn(async () => ({ verified: true })),
+    rate: vi.fn(
+      async (
+        _token: string,
+        rating: { conversationId: string; score: number; comment: string | null },
+      ) => ({ score: rating.score, comment: rating.comment, ratedAt: 99 }),
+    ),
   } satisfies WidgetApi
   const chat = new Chat({
     api,
@@ -389,5 +418,157 @@ describe('chat', () => {
     expect(chat.send('x'.repeat(10_001))).toBe(false)
     expect(chat.send('   ')).toBe(false)
     expect(chat.send('x'.repeat(10_000))).toBe(true)
+  })
+})
+
+describe('rating a resolved conversation', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  const history = [stored({ id: 'h1', seq: 3, text: 'where is my order?' })]
+
+  test('the card appears when the agent resolves the conversation live', async () => {
+    const { chat, socket, connect } = setup({
+      conversation: conversation('open'),
+      messages: history,
+    })
+    await chat.start()
+    await connect()
+    expect(chat.getSnapshot().csat).toBeNull()
+    socket().push({ type: 'event', event: resolvedEvent(11) })
+    expect(chat.getSnapshot().csat).toMatchObject({
+      conversationId: 'conv-1',
+      sent: null,
+      status: 'idle',
+    })
+  })
+
+  test('the card appears on catch-up, and for a session whose conversation is resolved', async () => {
+    const missed = setup({ conversation: conversation('open'), messages: history })
+    missed.api.getEvents.mockResolvedValueOnce({
+      events: [resolvedEvent(12)],
+      seq: 12,
+      more: false,
+    })
+    await missed.chat.start()
+    await missed.connect()
+    expect(missed.chat.getSnapshot().csat?.conversationId).toBe('conv-1')
+
+    const reloaded = setup({ conversation: conversation('resolved'), messages: history })
+    await reloaded.chat.start()
+    expect(reloaded.chat.getSnapshot().csat?.conversationId).toBe('conv-1')
+  })
+
+  test("another conversation's resolution, or one before the session, asks nothing", async () => {
+    const { chat, socket, connect } = setup({
+      conversation: conversation('open'),
+      messages: history,
+    })
+    await chat.start()
+    await connect()
+    socket().push({ type: 'event', event: resolvedEvent(11, 'conv-email') })
+    socket().push({ type: 'event', event: resolvedEvent(9) })
+    expect(chat.getSnapshot().csat).toBeNull()
+  })
+
+  test('a conversation the visitor opened in this session is the one rated', async () => {
+    const { chat, socket, connect, api } = setup()
+    await chat.start()
+    await connect()
+    chat.send('hello')
+    socket().push({
+      type: 'ack',
+      clientId: 'c1',
+      message: stored({ id: 'm1', seq: 11, clientId: 'c1' }),
+    })
+    socket().push({ type: 'event', event: resolvedEvent(14) })
+    expect(chat.getSnapshot().csat?.conversationId).toBe('conv-1')
+    await chat.rate(5, '')
+    expect(api.rate).toHaveBeenCalledWith('token-1', {
+      conversationId: 'conv-1',
+      score: 5,
+      comment: null,
+    })
+  })
+
+  test('the card steps aside once anyone writes again, and returns with the next resolution', async () => {
+    const { chat, socket, connect } = setup({
+      conversation: conversation('resolved'),
+      messages: history,
+    })
+    await chat.start()
+    await connect()
+    chat.send('one more question')
+    expect(chat.getSnapshot().csat).toBeNull()
+    socket().push({
+      type: 'ack',
+      clientId: 'c1',
+      message: stored({ id: 'm1', seq: 11, clientId: 'c1' }),
+    })
+    expect(chat.getSnapshot().csat).toBeNull()
+    socket().push({ type: 'event', event: resolvedEvent(15) })
+    expect(chat.getSnapshot().csat).not.toBeNull()
+    socket().push({
+      type: 'event',
+      event: created(stored({ id: 'r1', seq: 16, direction: 'outgoing', text: 'Back again' })),
+    })
+    expect(chat.getSnapshot().csat).toBeNull()
+  })
+
+  test('sending shows thanks with the score, remembers it after a reload, and may be changed', async () => {
+    const { chat, api, storage } = setup({
+      conversation: conversation('resolved'),
+      messages: history,
+    })
+    await chat.start()
+    const sending = chat.rate(4, '  Quick and kind 谢谢  ')
+    expect(chat.getSnapshot().csat?.status).toBe('sending')
+    await sending
+    expect(api.rate).toHaveBeenCalledWith('token-1', {
+      conversationId: 'conv-1',
+      score: 4,
+      comment: 'Quick and kind 谢谢',
+    })
+    expect(chat.getSnapshot().csat).toMatchObject({
+      status: 'idle',
+      sent: { score: 4, comment: 'Quick and kind 谢谢' },
+    })
+
+    // The same browser, later: the thanks are still there.
+    const again = setup({ conversation: conversation('resolved'), messages: history })
+    for (const [key, value] of storage) again.storage.set(key, value)
+    await again.chat.start()
+    expect(again.chat.getSnapshot().csat?.sent).toEqual({
+      score: 4,
+      comment: 'Quick and kind 谢谢',
+    })
+
+    await again.chat.rate(2, '')
+    expect(again.chat.getSnapshot().csat?.sent).toEqual({ score: 2, comment: null })
+  })
+
+  test('a failed send can be tried again; a conversation no longer resolved drops the card', async () => {
+    const { chat, api } = setup({ conversation: conversation('resolved'), messages: history })
+    await chat.start()
+    api.rate.mockRejectedValueOnce(new TypeError('network'))
+    await chat.rate(3, '')
+    expect(chat.getSnapshot().csat).toMatchObject({ status: 'failed', sent: null })
+    await chat.rate(3, '')
+    expect(chat.getSnapshot().csat).toMatchObject({ status: 'idle', sent: { score: 3 } })
+
+    api.rate.mockRejectedValueOnce(new ApiError(409, 'conversation.not_resolved', 'reopened'))
+    await chat.rate(1, '')
+    expect(chat.getSnapshot().csat).toBeNull()
+  })
+
+  test('scores outside 1..5 are never sent', async () => {
+    const { chat, api } = setup({ conversation: conversation('resolved'), messages: history })
+    await chat.start()
+    for (const score of [0, 6, 2.5, Number.NaN]) await chat.rate(score, '')
+    expect(api.rate).not.toHaveBeenCalled()
   })
 })

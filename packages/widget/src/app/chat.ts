@@ -13,6 +13,16 @@ import type {
 } from '@kefu/protocol'
 import { ApiError, type WidgetApi } from './api'
 import {
+  type Csat,
+  csatShown,
+  isScore,
+  offerRating,
+  type Rating,
+  ratingFailed,
+  ratingSending,
+  ratingSent,
+} from './csat'
+import {
   addPending,
   advanceCursor,
   applyEvent,
@@ -25,6 +35,7 @@ import {
   type Timeline,
   type TimelineMessage,
   timelineFromHistory,
+  wantsEvent,
 } from './timeline'
 
 export const MAX_MESSAGE_LENGTH: MaxMessageLength = 10_000
@@ -52,6 +63,8 @@ export interface ChatSnapshot {
   /** From the config, and true as soon as an agent types or replies live. */
   agentsOnline: boolean
   unread: number
+  /** The rating card for the resolved conversation, while it is shown. */
+  csat: Csat | null
 }
 
 export interface SocketHandlers {
@@ -98,6 +111,7 @@ export class Chat {
   private readonly random: () => number
   private readonly now: () => number
   private readonly storageKey: string
+  private readonly ratingKey: string
   private readonly listeners = new Set<() => void>()
 
   private timeline: Timeline = createTimeline()
@@ -113,6 +127,9 @@ export class Chat {
   private memoryToken: string | null = null
   private snapshot: ChatSnapshot
   private listedFrom: Timeline | null = null
+  /** The visitor's conversation, once there is one: the one a rating is about. */
+  private conversationId: string | null = null
+  private csat: Csat | null = null
   private stopped = false
 
   private socket: SocketHandle | null = null
@@ -138,6 +155,7 @@ export class Chat {
     this.random = options.random ?? Math.random
     this.now = options.now ?? Date.now
     this.storageKey = `kefu.visitor.${options.inbox}`
+    this.ratingKey = `kefu.rating.${options.inbox}`
     this.snapshot = this.buildSnapshot()
   }
 
@@ -235,6 +253,34 @@ export class Chat {
     if (this.timeline === before) return
     this.emit()
     this.dispatch(clientId)
+  }
+
+  /** Rates the resolved conversation the card shows; rating again replaces the rating. */
+  async rate(score: number, comment: string): Promise<void> {
+    const csat = this.csat
+    const token = this.token
+    if (!csat || !token || csat.status === 'sending' || !isScore(score)) return
+    const { conversationId } = csat
+    this.csat = ratingSending(csat)
+    this.emit()
+    try {
+      const stored = await this.options.api.rate(token, {
+        conversationId,
+        score,
+        comment: comment.trim() || null,
+      })
+      const rating = { score: stored.score, comment: stored.comment }
+      this.csat = ratingSent(this.csat, conversationId, rating)
+      this.writeStored(this.ratingKey, JSON.stringify({ conversationId, ...rating }))
+    } catch (error) {
+      // Not found or not resolved (any more): there is nothing to rate here now.
+      if (error instanceof ApiError && (error.status === 404 || error.status === 409)) {
+        if (this.csat?.conversationId === conversationId) this.csat = null
+      } else {
+        this.csat = ratingFailed(this.csat, conversationId)
+      }
+    }
+    this.emit()
   }
 
   /** The composer changed: tell agents the visitor is typing, throttled, and when it stops. */
@@ -429,17 +475,41 @@ export class Chat {
         timeline = setPendingState(timeline, pending.clientId, 'failed')
     }
     this.timeline = timeline
+    const conversation = session.conversation
+    this.conversationId = conversation?.id ?? null
+    this.csat =
+      conversation?.status === 'resolved'
+        ? offerRating(this.csat, {
+            conversationId: conversation.id,
+            since: session.seq,
+            saved: this.savedRating(conversation.id),
+          })
+        : null
   }
 
   // ---------- timeline ----------
 
   private receiveEvent(event: EventDTO, live: boolean): void {
     const before = this.timeline
+    const resolved =
+      event.type === 'conversation.resolved' &&
+      event.conversationId === this.conversationId &&
+      wantsEvent(before, event.seq)
     let after = applyEvent(before, event)
     if (live && this.caughtUp) after = advanceCursor(after, event.seq)
     this.timeline = after
+    if (resolved) {
+      this.csat = offerRating(this.csat, {
+        conversationId: event.conversationId,
+        since: event.seq,
+        saved: this.savedRating(event.conversationId),
+      })
+      this.emit()
+      return
+    }
     if (event.type === 'message.created') {
       const message = event.message
+      if (hasMessage(after, message.id)) this.conversationId ??= message.conversationId
       if (message.clientId && !findPending(after, message.clientId)) this.settle(message.clientId)
       const isNew = !hasMessage(before, message.id) && hasMessage(after, message.id)
       if (isNew && message.direction === 'outgoing') {
@@ -454,6 +524,8 @@ export class Chat {
   private confirm(message: MessageDTO): void {
     const before = this.timeline
     this.timeline = confirmMessage(before, message)
+    // The visitor's own message names the conversation (the first one opens it).
+    this.conversationId ??= message.conversationId
     if (message.clientId) this.settle(message.clientId)
     if (this.timeline !== before) this.emit()
   }
@@ -561,20 +633,44 @@ export class Chat {
   }
 
   private readToken(): string | null {
-    try {
-      return this.options.storage?.getItem(this.storageKey) ?? this.memoryToken
-    } catch {
-      // Storage can be blocked for third-party frames; the visitor then lasts for this page.
-      return this.memoryToken
-    }
+    return this.readStored(this.storageKey) ?? this.memoryToken
   }
 
   private writeToken(token: string): void {
     this.memoryToken = token
+    this.writeStored(this.storageKey, token)
+  }
+
+  /** The rating this browser last sent for the conversation, shown again after a reload. */
+  private savedRating(conversationId: string): Rating | null {
     try {
-      this.options.storage?.setItem(this.storageKey, token)
+      const saved = JSON.parse(this.readStored(this.ratingKey) ?? 'null') as
+        | (Rating & { conversationId: string })
+        | null
+      if (saved?.conversationId !== conversationId || !isScore(saved.score)) return null
+      return {
+        score: saved.score,
+        comment: typeof saved.comment === 'string' ? saved.comment : null,
+      }
     } catch {
-      // see readToken
+      return null
+    }
+  }
+
+  private readStored(key: string): string | null {
+    try {
+      return this.options.storage?.getItem(key) ?? null
+    } catch {
+      // Storage can be blocked for third-party frames; the visitor then lasts for this page.
+      return null
+    }
+  }
+
+  private writeStored(key: string, value: string): void {
+    try {
+      this.options.storage?.setItem(key, value)
+    } catch {
+      // see readStored
     }
   }
 
@@ -595,6 +691,7 @@ export class Chat {
       agentTyping: this.agentTyping,
       agentsOnline: (this.config?.agentsOnline ?? true) || this.agentSeen,
       unread: this.unread,
+      csat: csatShown(this.csat, messages) ? this.csat : null,
     }
   }
 }

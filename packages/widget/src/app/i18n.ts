@@ -18,6 +18,15 @@ export interface Strings {
   unavailable: string
   support: string
   charactersLeft: (count: number) => string
+  rateAsk: string
+  /** A star button's name: the score it gives. */
+  stars: (score: number) => string
+  rateComment: string
+  rateThanks: string
+  /** The score the visitor gave, beside the thanks. */
+  rated: (score: number) => string
+  rateChange: string
+  rateFailed: string
 }
 
 const en: Strings = {
@@ -38,6 +47,13 @@ const en: Strings = {
   unavailable: 'Chat is not available right now.',
   support: 'Support',
   charactersLeft: (count) => `${count} characters left`,
+  rateAsk: 'How did we do?',
+  stars: (score) => (score === 1 ? '1 star' : `${score} stars`),
+  rateComment: 'Tell us more (optional)',
+  rateThanks: 'Thanks for your feedback',
+  rated: (score) => `You rated us ${score} out of 5`,
+  rateChange: 'Change',
+  rateFailed: 'Your rating was not sent. Please try again.',
 }
 
 const zhCN: Strings = {
@@ -58,6 +74,13 @@ const zhCN: Strings = {
   unavailable: '在线客服暂时无法使用。',
   support: '客服',
   charactersLeft: (count) => `还可输入 ${count} 字`,
+  rateAsk: '您对本次服务满意吗？',
+  stars: (score) => `${score} 星`,
+  rateComment: '还有什么想告诉我们的吗？（选填）',
+  rateThanks: '感谢您的评价',
+  rated: (score) => `您的评分：${score} 星（满分 5 星）`,
+  rateChange: '修改',
+  rateFailed: '评价未能提交，请重试。',
 }
 
 const zhTW: Strings = {
@@ -78,6 +101,13 @@ const zhTW: Strings = {
   unavailable: '線上客服暫時無法使用。',
   support: '客服',
   charactersLeft: (count) => `還可輸入 ${count} 字`,
+  rateAsk: '您對本次服務滿意嗎？',
+  stars: (score) => `${score} 星`,
+  rateComment: '還有什麼想告訴我們的嗎？（選填）',
+  rateThanks: '感謝您的評價',
+  rated: (score) => `您的評分：${score} 星（滿分 5 星）`,
+  rateChange: '修改',
+  rateFailed: '評價未能送出，請重試。',
 }
 
 export const dictionary: Record<Locale, Strings> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW }

@@ -55,7 +55,11 @@ export function createEmailChannel(
     },
 
     /** Starts (or restarts, after a settings change) the poller of one mailbox. */
-    watch(inboxId: string, accountId: string, options: { pollMs?: number; leaseMs?: number } = {}): void {
+    watch(
+      inboxId: string,
+      accountId: string,
+      options: { pollMs?: number; leaseMs?: number } = {},
+    ): void {
       if (!started) return
       // Restarts of one mailbox run one after another: two quick saves must not leave a second
       // poller running that nobody stops.

@@ -110,12 +110,22 @@ export function createMailboxes({ db, clock }: CoreDeps, box: SecretBox) {
       // host (or user) needs the password again, or an admin session could redirect it.
       const keptImap =
         existing &&
-        sameServer(input.imap, { host: existing.imap_host, port: existing.imap_port, user: existing.imap_user, tls: existing.imap_tls === 1 })
+        sameServer(input.imap, {
+          host: existing.imap_host,
+          port: existing.imap_port,
+          user: existing.imap_user,
+          tls: existing.imap_tls === 1,
+        })
           ? box.decrypt(existing.imap_password)
           : undefined
       const keptSmtp =
         existing &&
-        sameServer(input.smtp, { host: existing.smtp_host, port: existing.smtp_port, user: existing.smtp_user, tls: existing.smtp_tls === 1 })
+        sameServer(input.smtp, {
+          host: existing.smtp_host,
+          port: existing.smtp_port,
+          user: existing.smtp_user,
+          tls: existing.smtp_tls === 1,
+        })
           ? box.decrypt(existing.smtp_password)
           : undefined
       const imapPassword = input.imap.password ?? keptImap

@@ -137,12 +137,12 @@ export class EmailSender {
     this.running = this.drain()
       .catch((err) => this.deps.logger.error({ err }, 'email outbox pass failed; retrying later'))
       .finally(() => {
-      this.running = undefined
-      if (this.again) {
-        this.again = false
-        this.nudge()
-      }
-    })
+        this.running = undefined
+        if (this.again) {
+          this.again = false
+          this.nudge()
+        }
+      })
   }
 
   async stop(): Promise<void> {

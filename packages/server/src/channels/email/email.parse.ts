@@ -185,7 +185,8 @@ export async function parseEmail(
  * them: one such mail would block its mailbox. They carry no meaning in text, so they go.
  */
 function withoutNul<T>(value: T): T {
-  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value) as T
+  if (typeof value === 'string')
+    return (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value) as T
   if (Buffer.isBuffer(value) || value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) return value.map(withoutNul) as T
   const out: Record<string, unknown> = {}

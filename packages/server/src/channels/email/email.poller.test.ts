@@ -7,13 +7,24 @@ import { createTestKefu, type TestKefu } from '../../test/harness.js'
 
 const USER = { user: 'edge', password: 'edge-password-1' }
 
-async function addMailbox(k: TestKefu, cookie: string, imap: { port: number; password: string }, syncDays = 14) {
+async function addMailbox(
+  k: TestKefu,
+  cookie: string,
+  imap: { port: number; password: string },
+  syncDays = 14,
+) {
   const res = await k.request('POST', '/api/inboxes/email', {
     cookie,
     body: {
       name: `Mailbox ${imap.port}`,
       mailbox: {
-        imap: { host: '127.0.0.1', port: imap.port, tls: false, user: USER.user, password: imap.password },
+        imap: {
+          host: '127.0.0.1',
+          port: imap.port,
+          tls: false,
+          user: USER.user,
+          password: imap.password,
+        },
         smtp: { host: '127.0.0.1', port: 1, tls: false, user: 'x', password: 'x' },
         fromName: 'Support',
         fromAddress: 'support@acme.test',
@@ -71,9 +82,18 @@ describe('IMAP poller edges', () => {
     }
     const inboxId = await addMailbox(k, cookie, { port: imap.port, password: USER.password })
     await k.services.email.start({ pollMs: 60_000, leaseMs: 30_000 })
-    await imap.deliver(USER, 'From: new@customer.test\r\nSubject: new\r\nMessage-ID: <new@customer.test>\r\n\r\nnew\r\n')
+    await imap.deliver(
+      USER,
+      'From: new@customer.test\r\nSubject: new\r\nMessage-ID: <new@customer.test>\r\n\r\nnew\r\n',
+    )
     const stored = async () =>
-      (await k.db.kysely.selectFrom('messages').select('external_id').where('inbox_id', '=', inboxId).execute()).map((r) => r.external_id)
+      (
+        await k.db.kysely
+          .selectFrom('messages')
+          .select('external_id')
+          .where('inbox_id', '=', inboxId)
+          .execute()
+      ).map((r) => r.external_id)
     const deadline = Date.now() + 10_000
     while (!(await stored()).includes('new@customer.test') && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50))

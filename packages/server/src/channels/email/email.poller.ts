@@ -2,8 +2,8 @@ import type { ImapFlow } from 'imapflow'
 import type { CoreDeps } from '../../shared/deps.js'
 import type { Leases } from '../../shared/leases.js'
 import { describeImapError, imapClient } from './email.clients.js'
-import { DEFAULT_EMAIL_LIMITS } from './email.limits.js'
 import type { EmailIngest } from './email.ingest.js'
+import { DEFAULT_EMAIL_LIMITS } from './email.limits.js'
 import type { MailboxCredentials, Mailboxes } from './email.mailboxes.js'
 
 // One poller per mailbox, held by whichever Kefu process owns the mailbox's lease. It waits in
@@ -245,7 +245,8 @@ export class ImapPoller {
         const headers = head.headers ?? Buffer.alloc(0)
         const id = /<([^>]+)>/.exec(headers.toString('utf8'))?.[1]
         if (id && (await this.deps.ingest.isStored(this.inboxId, id))) known.add(Number(head.uid))
-        else if ((head.size ?? 0) > DEFAULT_EMAIL_LIMITS.maxBytes) oversized.set(Number(head.uid), headers)
+        else if ((head.size ?? 0) > DEFAULT_EMAIL_LIMITS.maxBytes)
+          oversized.set(Number(head.uid), headers)
       }
       for (const uid of chunk) {
         if (this.stopped) return
@@ -256,7 +257,13 @@ export class ImapPoller {
         }
         const tooBig = oversized.get(uid)
         if (tooBig) {
-          await this.deps.ingest.quarantine(target, tooBig, 'too_large', 'Over the size limit; only its headers were kept.', at)
+          await this.deps.ingest.quarantine(
+            target,
+            tooBig,
+            'too_large',
+            'Over the size limit; only its headers were kept.',
+            at,
+          )
           continue
         }
         const message = await client.fetchOne(
@@ -285,7 +292,8 @@ export class ImapPoller {
         }
       }
     }
-    if (windowEnd !== null) await this.deps.ingest.advanceCursor(this.inboxId, { uidvalidity, uid: windowEnd })
+    if (windowEnd !== null)
+      await this.deps.ingest.advanceCursor(this.inboxId, { uidvalidity, uid: windowEnd })
   }
 
   private async setConnected(connected: boolean) {

@@ -102,7 +102,10 @@ export function createVisitorsUsecases({ db, clock }: CoreDeps) {
     /** Throws visitor.rate_limited when this visitor sends faster than a person types. */
     checkMessageRate(visitor: Visitor): void {
       if (!messageRate.take(visitor.id)) {
-        throw new AppError('visitor.rate_limited', 'You are sending messages too quickly; wait a moment.')
+        throw new AppError(
+          'visitor.rate_limited',
+          'You are sending messages too quickly; wait a moment.',
+        )
       }
     },
 

@@ -5,6 +5,7 @@ import { allowedOrigins } from '../../agents/auth.routes.js'
 import { toConversationDTO, toMessageDTO } from '../../conversations/conversations.dto.js'
 import { sinceQuery } from '../../conversations/conversations.routes.js'
 import { parseSettings } from '../../inboxes/inboxes.usecases.js'
+import { MAX_RATING_COMMENT } from '../../ratings/ratings.usecases.js'
 import type { Services } from '../../services.js'
 import { AppError } from '../../shared/errors.js'
 import { clientIp } from '../../shared/http.js'
@@ -63,6 +64,8 @@ export function widgetRoutes(s: Services) {
   })
   // New anonymous visitors cost a contact row each; one address may start this many per window.
   const newVisitors = new RateLimiter(300, 10 * 60_000)
+  // Each rating is an event for every agent; a person changes their mind a few times at most.
+  const ratingRate = new RateLimiter(20, 10 * 60_000)
 
   const inboxFor = async (token: string) => {
     const inbox = await s.inboxes.findByPublicToken(token)
@@ -116,6 +119,7 @@ export function widgetRoutes(s: Services) {
   app.post('/widget/messages', async (c) => {
     const visitor = await authenticateVisitor(s, c)
     const body = await readJson(c, z.strictObject({ clientId, text: messageText }))
+    s.visitors.checkMessageRate(visitor)
     const { message, duplicate } = await s.conversations.receiveMessage({
       accountId: visitor.accountId,
       inboxId: visitor.inboxId,
@@ -152,6 +156,34 @@ export function widgetRoutes(s: Services) {
         since,
       }),
     )
+  })
+
+  app.post('/widget/rating', async (c) => {
+    const visitor = await authenticateVisitor(s, c)
+    const body = await readJson(
+      c,
+      z.strictObject({
+        conversationId: z.string().min(1).max(64),
+        score: z.number().int().min(1).max(5),
+        comment: z
+          .string()
+          .max(MAX_RATING_COMMENT, `at most ${MAX_RATING_COMMENT} characters`)
+          .nullish(),
+      }),
+    )
+    if (!ratingRate.take(visitor.id)) {
+      throw new AppError('visitor.rate_limited', 'Too many ratings; try again later.')
+    }
+    const rating = await s.ratings.rateConversation({
+      accountId: visitor.accountId,
+      inboxId: visitor.inboxId,
+      contactId: visitor.contactId,
+      conversationId: body.conversationId,
+      score: body.score,
+      // A blank comment is no comment.
+      comment: body.comment?.trim() || null,
+    })
+    return c.json(rating)
   })
 
   return app
