@@ -105,26 +105,23 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
     const { conversation: c } = input
     const now = clock.now()
     const seq = await nextSeq(tx, c.account_id)
-    const id = newId()
-    await tx
-      .insertInto('messages')
-      .values({
-        id,
-        account_id: c.account_id,
-        inbox_id: c.inbox_id,
-        conversation_id: c.id,
-        direction: input.direction,
-        author_type: input.author.type,
-        author_id: input.author.id,
-        text: input.text,
-        html: input.html ?? null,
-        meta: input.activity ? JSON.stringify(input.activity) : null,
-        external_id: input.externalId ?? null,
-        client_id: input.clientId ?? null,
-        seq,
-        created_at: now,
-      })
-      .execute()
+    const row = {
+      id: newId(),
+      account_id: c.account_id,
+      inbox_id: c.inbox_id,
+      conversation_id: c.id,
+      direction: input.direction,
+      author_type: input.author.type,
+      author_id: input.author.id,
+      text: input.text,
+      html: input.html ?? null,
+      meta: input.activity ? JSON.stringify(input.activity) : null,
+      external_id: input.externalId ?? null,
+      client_id: input.clientId ?? null,
+      seq,
+      created_at: now,
+    }
+    await tx.insertInto('messages').values(row).execute()
     const visible = input.direction === 'incoming' || input.direction === 'outgoing'
     await tx
       .updateTable('conversations')
@@ -141,23 +138,8 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       })
       .where('id', '=', c.id)
       .execute()
-    const message = toMessageDTO({
-      id,
-      account_id: c.account_id,
-      inbox_id: c.inbox_id,
-      conversation_id: c.id,
-      direction: input.direction,
-      author_type: input.author.type,
-      author_id: input.author.id,
-      author_name: input.author.name,
-      text: input.text,
-      html: null,
-      meta: input.activity ? JSON.stringify(input.activity) : null,
-      external_id: input.externalId ?? null,
-      client_id: input.clientId ?? null,
-      seq,
-      created_at: now,
-    })
+    // The sender's HTML is never part of a message DTO: agents read it sanitized, on request.
+    const message = toMessageDTO({ ...row, html: null, author_name: input.author.name })
     emit(
       await recordEvent(tx, {
         accountId: c.account_id,
