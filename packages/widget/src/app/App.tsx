@@ -18,7 +18,7 @@ export interface AppProps {
 export function App({ chat, embedded, onClose, languages }: AppProps) {
   const snapshot = useSnapshot(chat)
   const { phase, config, connection } = snapshot
-  const locale = pickLocale(config?.inbox.locale, languages)
+  const locale = appLocale(snapshot, languages)
   const t = dictionary[locale]
   const theme = themeFor(config?.inbox.color, isCssColor)
 
@@ -81,6 +81,11 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
       <Composer chat={chat} t={t} disabled={phase !== 'ready'} />
     </div>
   )
+}
+
+/** The host page's Kefu.setLocale() first, then the inbox's locale, then the browser's. */
+export function appLocale(snapshot: ChatSnapshot, languages: readonly string[]): Locale {
+  return pickLocale(snapshot.locale ?? snapshot.config?.inbox.locale, languages)
 }
 
 function useSnapshot(chat: Chat): ChatSnapshot {

@@ -1,13 +1,19 @@
 // The frame's side of the conversation with the loader on the host page.
 
-import type { VisitorIdentity } from '@kefu/protocol'
+import type { Locale, VisitorIdentity } from '@kefu/protocol'
 
 export type HostMessage =
   | { kefu: 'open' }
   | { kefu: 'closed' }
   | { kefu: 'identify'; identity: VisitorIdentity }
   | { kefu: 'reset' }
-export type FrameMessage = { kefu: 'ready' } | { kefu: 'close' } | { kefu: 'unread'; count: number }
+  | { kefu: 'locale'; locale: Locale }
+/** `message`: a new agent reply arrived (never its text: the host page is not trusted with it). */
+export type FrameMessage =
+  | { kefu: 'ready' }
+  | { kefu: 'close' }
+  | { kefu: 'message' }
+  | { kefu: 'unread'; count: number }
 
 export interface HostBridge {
   /** False when the frame page is opened on its own, outside any host page. */
@@ -29,13 +35,8 @@ export function connectToHost(
     window.addEventListener('message', (event) => {
       if (event.source !== window.parent) return
       if (targetOrigin !== '*' && event.origin !== targetOrigin) return
-      const data = event.data as { kefu?: unknown; identity?: unknown } | null
-      const kefu = data?.kefu
-      if (kefu === 'open' || kefu === 'closed' || kefu === 'reset') onMessage({ kefu })
-      else if (kefu === 'identify') {
-        const identity = toIdentity(data?.identity)
-        if (identity) onMessage({ kefu, identity })
-      }
+      const message = toHostMessage(event.data)
+      if (message) onMessage(message)
     })
   }
   return {
@@ -60,6 +61,22 @@ function validOrigin(host: string | null): string {
     // not an origin
   }
   return '*'
+}
+
+/** What the host page may say; anything else, or malformed, is null. */
+export function toHostMessage(value: unknown): HostMessage | null {
+  const data = value as { kefu?: unknown; identity?: unknown; locale?: unknown } | null
+  const kefu = data?.kefu
+  if (kefu === 'open' || kefu === 'closed' || kefu === 'reset') return { kefu }
+  if (kefu === 'identify') {
+    const identity = toIdentity(data?.identity)
+    return identity && { kefu, identity }
+  }
+  if (kefu === 'locale') {
+    const locale = data?.locale
+    if (locale === 'en' || locale === 'zh-CN' || locale === 'zh-TW') return { kefu, locale }
+  }
+  return null
 }
 
 /** Only string fields the server knows pass; anything else from the host page is dropped. */

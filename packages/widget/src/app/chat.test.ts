@@ -9,6 +9,7 @@ import type {
   WidgetSession,
 } from '@kefu/protocol'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { appLocale } from './App'
 import { ApiError, type WidgetApi } from './api'
 import { ACK_TIMEOUT_MS, Chat, type SocketHandlers } from './chat'
 
@@ -346,6 +347,40 @@ describe('chat', () => {
       event: created(stored({ id: 'r2', seq: 13, direction: 'outgoing' })),
     })
     expect(counts).toEqual([1, 0])
+  })
+
+  test("each new agent reply is announced once, visible or not, never the visitor's own", async () => {
+    const { chat, socket, connect } = setup()
+    let announced = 0
+    chat.onAgentMessage = () => announced++
+    await chat.start()
+    await connect()
+    const reply = stored({ id: 'r1', seq: 11, direction: 'outgoing' })
+    socket().push({ type: 'event', event: created(reply) })
+    socket().push({ type: 'event', event: created(reply) })
+    socket().push({ type: 'event', event: created(stored({ id: 'v', seq: 12 })) })
+    chat.setVisible(true)
+    socket().push({
+      type: 'event',
+      event: created(stored({ id: 'r2', seq: 13, direction: 'outgoing' })),
+    })
+    expect(announced).toBe(2)
+  })
+
+  test('setLocale() switches the locale at once, over the inbox and the browser', async () => {
+    const { chat } = setup()
+    await chat.start()
+    const seen: (string | null)[] = []
+    chat.subscribe(() => seen.push(chat.getSnapshot().locale))
+    expect(chat.getSnapshot().locale).toBeNull()
+    expect(appLocale(chat.getSnapshot(), ['en-US'])).toBe('en')
+    chat.setLocale('zh-TW')
+    expect(seen).toEqual(['zh-TW'])
+    expect(appLocale(chat.getSnapshot(), ['en-US'])).toBe('zh-TW')
+    chat.setLocale('zh-TW')
+    expect(seen).toHaveLength(1)
+    chat.setLocale('en')
+    expect(appLocale(chat.getSnapshot(), ['zh-CN'])).toBe('en')
   })
 
   test('the agent typing indicator clears by itself and when the reply arrives', async () => {

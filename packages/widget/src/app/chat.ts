@@ -3,6 +3,7 @@
 // calls the public methods; the timeline rules live in ./timeline.
 import type {
   EventDTO,
+  Locale,
   MaxMessageLength,
   MessageDTO,
   VisitorClientFrame,
@@ -65,6 +66,8 @@ export interface ChatSnapshot {
   unread: number
   /** The rating card for the resolved conversation, while it is shown. */
   csat: Csat | null
+  /** Set by the host page's Kefu.setLocale(); wins over the inbox's and the browser's. */
+  locale: Locale | null
 }
 
 export interface SocketHandlers {
@@ -106,6 +109,8 @@ type Timer = ReturnType<typeof setTimeout>
 export class Chat {
   /** Called whenever the number of unseen agent replies changes. */
   onUnread: (count: number) => void = () => {}
+  /** Called when a new agent reply arrives (live or on catch-up, never from history). */
+  onAgentMessage: () => void = () => {}
 
   private readonly options: ChatOptions
   private readonly random: () => number
@@ -130,6 +135,7 @@ export class Chat {
   /** The visitor's conversation, once there is one: the one a rating is about. */
   private conversationId: string | null = null
   private csat: Csat | null = null
+  private locale: Locale | null = null
   private stopped = false
 
   private socket: SocketHandle | null = null
@@ -297,6 +303,13 @@ export class Chat {
     }
     clearTimeout(this.typingIdleTimer)
     this.typingIdleTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS)
+  }
+
+  /** The host page's Kefu.setLocale(): the strings switch at once. */
+  setLocale(locale: Locale): void {
+    if (locale === this.locale) return
+    this.locale = locale
+    this.emit()
   }
 
   /** Whether the visitor can see the chat; replies while hidden count as unread. */
@@ -516,6 +529,7 @@ export class Chat {
         if (live) this.agentSeen = true
         this.clearAgentTyping()
         if (!this.visible) this.setUnread(this.unread + 1)
+        this.onAgentMessage()
       }
     }
     if (after !== before) this.emit()
@@ -692,6 +706,7 @@ export class Chat {
       agentsOnline: (this.config?.agentsOnline ?? true) || this.agentSeen,
       unread: this.unread,
       csat: csatShown(this.csat, messages) ? this.csat : null,
+      locale: this.locale,
     }
   }
 }

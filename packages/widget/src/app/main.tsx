@@ -22,6 +22,7 @@ const chat = new Chat({
 const host = connectToHost(params.get('host'), (message) => {
   if (message.kefu === 'identify') return void chat.identify(message.identity)
   if (message.kefu === 'reset') return void chat.reset()
+  if (message.kefu === 'locale') return chat.setLocale(message.locale)
   const open = message.kefu === 'open'
   chat.setVisible(open)
   // Touch screens would pop the keyboard over the conversation; let the visitor tap instead.
@@ -30,6 +31,7 @@ const host = connectToHost(params.get('host'), (message) => {
   }
 })
 chat.onUnread = (count) => host.post({ kefu: 'unread', count })
+chat.onAgentMessage = () => host.post({ kefu: 'message' })
 // Opened on its own (no host page), the chat is always in view.
 if (!host.embedded) chat.setVisible(true)
 

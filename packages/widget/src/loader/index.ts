@@ -3,16 +3,10 @@
 // It draws the launcher and, on first open, the chat iframe served from HOST. Its only global
 // is window.Kefu.
 import { styles } from './styles'
+import { emitter, isLang, LABELS, langOf, lookOf, replay } from './util'
 
-type Command = 'open' | 'close' | 'toggle' | 'identify' | 'reset'
-type KefuApi = Record<Command, (arg?: unknown) => void>
+type KefuApi = Record<string, (...args: never[]) => void>
 const w = window as unknown as { Kefu?: KefuApi | unknown[] }
-
-const LABELS: Record<string, [open: string, close: string]> = {
-  en: ['Open chat', 'Close chat'],
-  cn: ['打开在线客服', '关闭在线客服'],
-  tw: ['開啟線上客服', '關閉線上客服'],
-}
 
 const BUBBLE =
   'M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4 21.5l4.6-2.1c1.1.3 2.2.4 3.4.4 5.5 0 10-3.8 10-8.5S17.5 3 12 3z'
@@ -29,22 +23,35 @@ function findScript(): HTMLScriptElement | undefined {
   return undefined
 }
 
-function labels(): [string, string] {
-  const lang = (navigator.language || '').toLowerCase()
-  if (!lang.startsWith('zh')) return LABELS.en!
-  return /^zh-(tw|hk|mo)|hant/.test(lang) ? LABELS.tw! : LABELS.cn!
-}
-
 function start(script: HTMLScriptElement, token: string): void {
   const origin = new URL(script.src, location.href).origin
   const queued = Array.isArray(w.Kefu) ? w.Kefu : []
-  const [openLabel, closeLabel] = labels()
+  const events = emitter()
+  let lang = langOf(navigator.language || '')
+  let look = lookOf(null)
   let isOpen = false
   let unread = 0
   let launcher: HTMLButtonElement | undefined
   let badge: HTMLElement | undefined
   let frame: HTMLIFrameElement | undefined
   let shadow: ShadowRoot | undefined
+  let pill: HTMLElement | undefined
+
+  // The inbox's colour, side and text, fetched once; on any failure the defaults stay.
+  // Hidden until then (3 s at most), so it does not flash the default look first.
+  let settled = false
+  const shown = () => {
+    settled = true
+    render()
+  }
+  fetch(`${origin}/api/widget/config?inbox=${encodeURIComponent(token)}`, { credentials: 'omit' })
+    .then((response) => response.ok && response.json())
+    .then((config) => {
+      look = lookOf(config)
+    })
+    .catch(() => {})
+    .then(shown)
+  setTimeout(shown, 3000)
 
   // Until the frame says ready it still holds about:blank, which postMessage cannot target.
   let frameReady = false
@@ -73,10 +80,16 @@ function start(script: HTMLScriptElement, token: string): void {
       launcher.setAttribute('aria-controls', frame.id)
     }
     frame?.classList.toggle('open', isOpen)
+    frame?.classList.toggle('l', look.left)
+    launcher.classList.toggle('l', look.left)
+    launcher.classList.toggle('p', !!look.text)
+    launcher.classList.toggle('w', !settled)
+    if (look.color) launcher.style.setProperty('--c', look.color)
+    pill!.textContent = look.text
     launcher.setAttribute('aria-expanded', String(isOpen))
     launcher.setAttribute(
       'aria-label',
-      (isOpen ? closeLabel : openLabel) + (unread && !isOpen ? ` (${unread})` : ''),
+      LABELS[lang][isOpen ? 1 : 0] + (unread && !isOpen ? ` (${unread})` : ''),
     )
     badge.textContent = unread > 99 ? '99+' : String(unread)
     badge.hidden = !unread
@@ -87,6 +100,7 @@ function start(script: HTMLScriptElement, token: string): void {
     if (open === isOpen) return
     isOpen = open
     render()
+    events.emit(open ? 'open' : 'close')
     // Keyboard users land in the chat on open and back on the launcher on close.
     if (moveFocus) (open ? frame : launcher)?.focus()
   }
@@ -97,6 +111,16 @@ function start(script: HTMLScriptElement, token: string): void {
     toggle: () => setOpen(!isOpen, true),
     identify: (identity) => later({ kefu: 'identify', identity }),
     reset: () => later({ kefu: 'reset' }),
+    setLocale: (locale: unknown) => {
+      if (!isLang(locale)) return
+      lang = locale
+      render()
+      later({ kefu: 'locale', locale })
+    },
+    on: events.on,
+    off: events.off,
+    // The snippet's `Kefu.push([...])` keeps working once the loader has replaced the queue.
+    push: (...items: unknown[]) => replay(items, api),
   }
   w.Kefu = api
 
@@ -108,9 +132,13 @@ function start(script: HTMLScriptElement, token: string): void {
       frameReady = true
       post()
     } else if (data?.kefu === 'close') setOpen(false, true)
+    else if (data?.kefu === 'message') events.emit('message')
     else if (data?.kefu === 'unread') {
-      unread = Math.max(0, Math.floor(Number(data.count)) || 0)
+      const count = Math.max(0, Math.floor(Number(data.count)) || 0)
+      if (count === unread) return
+      unread = count
       render()
+      events.emit('unread', count)
     }
   })
 
@@ -120,20 +148,18 @@ function start(script: HTMLScriptElement, token: string): void {
     // Inline, so no host rule (transform, display, filter…) can move the fixed children.
     root.setAttribute('style', 'all:initial')
     shadow = root.attachShadow({ mode: 'open' })
-    shadow.innerHTML = `<style>${styles}</style><button id="kefu-launcher" type="button"><svg class="a" viewBox="0 0 24 24" aria-hidden="true"><path d="${BUBBLE}"/></svg><svg class="b" viewBox="0 0 24 24" aria-hidden="true"><path d="${CROSS}"/></svg><span id="kefu-badge" aria-hidden="true" hidden></span></button>`
+    shadow.innerHTML = `<style>${styles}</style><button id="kefu-launcher" type="button"><svg class="a" viewBox="0 0 24 24" aria-hidden="true"><path d="${BUBBLE}"/></svg><svg class="b" viewBox="0 0 24 24" aria-hidden="true"><path d="${CROSS}"/></svg><span id="kefu-text" aria-hidden="true"></span><span id="kefu-badge" aria-hidden="true" hidden></span></button>`
     launcher = shadow.querySelector('button')!
+    pill = shadow.getElementById('kefu-text')!
     badge = shadow.getElementById('kefu-badge')!
-    launcher.addEventListener('click', api.toggle)
+    launcher.addEventListener('click', () => setOpen(!isOpen, true))
     shadow.addEventListener('keydown', (event) => {
       if ((event as KeyboardEvent).key === 'Escape' && isOpen) setOpen(false, true)
     })
     document.body.appendChild(root)
     render()
     // Calls made before this script ran: 'open', or ['identify', {…}].
-    for (const item of queued) {
-      const [command, arg] = Array.isArray(item) ? item : [item]
-      if (typeof command === 'string' && command in api) api[command as Command](arg)
-    }
+    replay(queued, api)
   }
 
   if (document.body) mount()
