@@ -17,9 +17,16 @@ import type {
   MeResponse,
   MessageDTO,
   QuarantineItemDTO,
+  WidgetSettings,
 } from '@kefu/protocol'
 import type { StatusFilter, View } from './conversations'
 import type { EmailRecipients } from './recipients'
+
+/** A website inbox's identity verification (admins only: the secret signs visitors' ids). */
+export interface IdentitySettings {
+  secret: string
+  required: boolean
+}
 
 export class ApiError extends Error {
   constructor(
@@ -156,6 +163,17 @@ export const api = {
       'POST',
       `/api/inboxes/${encodeURIComponent(inboxId)}/quarantine/${encodeURIComponent(itemId)}/reprocess`,
     ),
+  /** Replaces the whole settings object: send every field to keep it. */
+  saveWidgetSettings: (inboxId: Id, settings: WidgetSettings) =>
+    request<InboxDTO>('PUT', `/api/inboxes/${encodeURIComponent(inboxId)}/settings`, {
+      body: settings,
+    }),
+  identity: (inboxId: Id) =>
+    request<IdentitySettings>('GET', `/api/inboxes/${encodeURIComponent(inboxId)}/identity`),
+  setIdentity: (inboxId: Id, body: { required?: boolean; rotate?: boolean }) =>
+    request<IdentitySettings>('PUT', `/api/inboxes/${encodeURIComponent(inboxId)}/identity`, {
+      body,
+    }),
   assign: (id: Id, assigneeId: Id | null) =>
     request<AgentConversationDTO>('POST', `/api/conversations/${encodeURIComponent(id)}/assign`, {
       body: { assigneeId },

@@ -28,6 +28,7 @@ import {
   refreshInboxes,
 } from '../store'
 import { BackIcon, ChatIcon, CopyIcon, MailIcon, PlusIcon } from './icons'
+import { IdentityPanel, WidgetSettingsForm } from './WidgetSettings'
 
 const HEALTH_EVERY_MS = 10_000
 
@@ -211,6 +212,8 @@ function WidgetInboxSettings(props: { inbox: InboxDTO }) {
           <p class="muted">{t('widget.noToken')}</p>
         )}
       </section>
+      <WidgetSettingsForm key={inbox.id} inbox={inbox} />
+      <IdentityPanel key={inbox.id} inbox={inbox} />
     </div>
   )
 }

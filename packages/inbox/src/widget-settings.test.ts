@@ -1,0 +1,171 @@
+import { describe, expect, test } from 'vitest'
+import {
+  addOrigin,
+  DEFAULT_COLOR,
+  formFromSettings,
+  maskSecret,
+  normalizeColor,
+  normalizeOrigin,
+  previewModel,
+  readableOn,
+  settingsFromForm,
+  type WidgetForm,
+} from './widget-settings'
+
+const blank = formFromSettings({})
+
+describe('origin validation', () => {
+  test('scheme and host, with an optional port, are an origin', () => {
+    expect(normalizeOrigin('https://shop.example.com')).toBe('https://shop.example.com')
+    expect(normalizeOrigin(' https://Shop.Example.com/ ')).toBe('https://shop.example.com')
+    expect(normalizeOrigin('https://shop.example.com:8443')).toBe('https://shop.example.com:8443')
+    expect(normalizeOrigin('https://shop.example.com:443')).toBe('https://shop.example.com')
+    expect(normalizeOrigin('http://localhost:5173')).toBe('http://localhost:5173')
+    expect(normalizeOrigin('https://商店.例子')).toBe('https://xn--czrs0t.xn--fsqu00a')
+  })
+
+  test('paths, queries, fragments, credentials and other schemes are not', () => {
+    for (const bad of [
+      '',
+      'shop.example.com',
+      '//shop.example.com',
+      'https://',
+      'https://shop.example.com/path',
+      'https://shop.example.com?x=1',
+      'https://shop.example.com#top',
+      'https://user:pw@shop.example.com',
+      'ftp://shop.example.com',
+      'javascript:alert(1)',
+      'https://shop example.com',
+      'https://shop.example.com:99999',
+    ]) {
+      expect(normalizeOrigin(bad), bad).toBeNull()
+    }
+  })
+
+  test('adding keeps the list canonical and refuses repeats', () => {
+    const first = addOrigin([], 'https://Shop.example.com/')
+    expect(first).toEqual({ ok: true, origins: ['https://shop.example.com'] })
+    expect(addOrigin(['https://shop.example.com'], 'https://shop.example.com:443')).toEqual({
+      ok: false,
+      reason: 'duplicate',
+    })
+    expect(addOrigin([], 'shop.example.com')).toEqual({ ok: false, reason: 'invalid' })
+    const full = Array.from({ length: 50 }, (_, i) => `https://s${i}.example.com`)
+    expect(addOrigin(full, 'https://one-more.example.com')).toEqual({ ok: false, reason: 'full' })
+  })
+})
+
+describe('settings form → request body', () => {
+  test('stored settings fill the form; absent ones get the defaults', () => {
+    expect(blank).toEqual({
+      color: DEFAULT_COLOR,
+      position: 'right',
+      launcherText: '',
+      greeting: '',
+      locale: '',
+      allowedOrigins: [],
+    })
+    expect(
+      formFromSettings({
+        color: '#AA3300',
+        position: 'left',
+        launcherText: 'Chat',
+        greeting: 'Hi',
+        locale: 'zh-TW',
+        allowedOrigins: ['https://a.example'],
+      }),
+    ).toEqual({
+      color: '#aa3300',
+      position: 'left',
+      launcherText: 'Chat',
+      greeting: 'Hi',
+      locale: 'zh-TW',
+      allowedOrigins: ['https://a.example'],
+    })
+  })
+
+  test('the whole object is sent, trimmed, blank texts and "browser decides" left out', () => {
+    const form: WidgetForm = {
+      color: '#E11D48',
+      position: 'left',
+      launcherText: '  有问题？问我们  ',
+      greeting: ' 你好！ ',
+      locale: 'zh-CN',
+      allowedOrigins: ['https://shop.example.com', 'https://SHOP.example.com/'],
+    }
+    expect(settingsFromForm(form)).toEqual({
+      ok: true,
+      settings: {
+        color: '#e11d48',
+        position: 'left',
+        launcherText: '有问题？问我们',
+        greeting: '你好！',
+        locale: 'zh-CN',
+        allowedOrigins: ['https://shop.example.com'],
+      },
+    })
+    expect(settingsFromForm({ ...blank, launcherText: '   ' })).toEqual({
+      ok: true,
+      settings: { color: DEFAULT_COLOR, position: 'right', allowedOrigins: [] },
+    })
+  })
+
+  test('short colours are expanded; bad fields are named', () => {
+    const short = settingsFromForm({ ...blank, color: 'f80' })
+    expect(short.ok && short.settings.color).toBe('#ff8800')
+    expect(normalizeColor('#12345g')).toBeNull()
+    expect(
+      settingsFromForm({
+        ...blank,
+        color: 'red',
+        launcherText: 'x'.repeat(61),
+        greeting: 'y'.repeat(501),
+        allowedOrigins: ['https://ok.example', 'nope'],
+      }),
+    ).toEqual({ ok: false, fields: ['color', 'launcherText', 'greeting', 'allowedOrigins'] })
+    expect(settingsFromForm({ ...blank, launcherText: 'x'.repeat(60) }).ok).toBe(true)
+  })
+})
+
+describe('preview model', () => {
+  test('follows the form as typed', () => {
+    const model = previewModel(
+      { ...blank, color: '#0f766e', position: 'left', launcherText: ' Chat ', greeting: ' Hi ' },
+      'Acme Shop',
+      'en',
+    )
+    expect(model).toEqual({
+      color: '#0f766e',
+      onColor: '#ffffff',
+      position: 'left',
+      title: 'Acme Shop',
+      greeting: 'Hi',
+      launcherText: 'Chat',
+      locale: 'en',
+    })
+  })
+
+  test('keeps the last good colour mid-typing, and writes in the chosen language', () => {
+    const model = previewModel({ ...blank, color: '#0f7', locale: 'zh-TW' }, 'A', 'en', '#123456')
+    expect(model.color).toBe('#00ff77')
+    expect(model.locale).toBe('zh-TW')
+    const typing = previewModel({ ...blank, color: '#0f76' }, 'A', 'zh-CN', '#123456')
+    expect(typing.color).toBe('#123456')
+    expect(typing.locale).toBe('zh-CN')
+    expect(typing.launcherText).toBeNull()
+    expect(typing.greeting).toBeNull()
+  })
+
+  test('text on the colour stays readable', () => {
+    expect(readableOn('#1f6feb')).toBe('#ffffff')
+    expect(readableOn('#000000')).toBe('#ffffff')
+    expect(readableOn('#ffffff')).toBe('#111827')
+    expect(readableOn('#fde047')).toBe('#111827')
+  })
+
+  test('the secret mask shows nothing of the secret', () => {
+    expect(maskSecret('ab'.repeat(32))).toBe('•'.repeat(32))
+    expect(maskSecret('abc')).toBe('•••')
+  })
+})

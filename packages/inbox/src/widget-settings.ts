@@ -1,0 +1,164 @@
+// The website inbox's settings form: what the admin edits, the body PUT /api/inboxes/:id/settings
+// takes (it replaces the settings, so the whole object is always sent), and the live preview.
+import type { Locale, WidgetSettings } from '@kefu/protocol'
+
+/** The widget's colour when an inbox has none (the server uses the same). */
+export const DEFAULT_COLOR = '#1f6feb'
+export const LAUNCHER_TEXT_MAX = 60
+export const GREETING_MAX = 500
+export const ORIGINS_MAX = 50
+
+export interface WidgetForm {
+  color: string
+  position: 'left' | 'right'
+  launcherText: string
+  greeting: string
+  /** '' lets the visitor's browser decide. */
+  locale: Locale | ''
+  allowedOrigins: string[]
+}
+
+export type WidgetField = 'color' | 'launcherText' | 'greeting' | 'allowedOrigins'
+
+export function formFromSettings(settings: WidgetSettings): WidgetForm {
+  return {
+    color: isHexColor(settings.color) ? settings.color.toLowerCase() : DEFAULT_COLOR,
+    position: settings.position === 'left' ? 'left' : 'right',
+    launcherText: settings.launcherText ?? '',
+    greeting: settings.greeting ?? '',
+    locale: settings.locale ?? '',
+    allowedOrigins: [...(settings.allowedOrigins ?? [])],
+  }
+}
+
+export function isHexColor(value: unknown): value is string {
+  return typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value)
+}
+
+/** '#ABC', 'abc123', ' #1F6FEB ' → '#aabbcc', '#abc123', '#1f6feb'; anything else → null. */
+export function normalizeColor(input: string): string | null {
+  let value = input.trim().toLowerCase()
+  if (!value.startsWith('#')) value = `#${value}`
+  if (/^#[0-9a-f]{3}$/.test(value)) {
+    value = `#${value[1]}${value[1]}${value[2]}${value[2]}${value[3]}${value[3]}`
+  }
+  return isHexColor(value) ? value : null
+}
+
+/**
+ * An origin as a browser sends it: `https://host[:port]` (http too, for local testing), no path,
+ * query, fragment or credentials. A trailing slash is forgiven. Returns the canonical form
+ * (lower-case host, default port dropped) or null.
+ */
+export function normalizeOrigin(input: string): string | null {
+  const value = input.trim()
+  if (!/^https?:\/\/[^/?#\s]+\/?$/i.test(value)) return null
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return null
+  }
+  if (url.username || url.password || !url.hostname) return null
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null
+  return url.origin
+}
+
+export type OriginAdd =
+  | { ok: true; origins: string[] }
+  | { ok: false; reason: 'invalid' | 'duplicate' | 'full' }
+
+/** Adds a typed origin to the list, canonicalised; refuses bad, repeated or one-too-many. */
+export function addOrigin(origins: readonly string[], input: string): OriginAdd {
+  const origin = normalizeOrigin(input)
+  if (!origin) return { ok: false, reason: 'invalid' }
+  if (origins.includes(origin)) return { ok: false, reason: 'duplicate' }
+  if (origins.length >= ORIGINS_MAX) return { ok: false, reason: 'full' }
+  return { ok: true, origins: [...origins, origin] }
+}
+
+export type SettingsResult =
+  | { ok: true; settings: WidgetSettings }
+  | { ok: false; fields: WidgetField[] }
+
+/** The whole settings object the server stores; blank texts and "browser decides" are left out. */
+export function settingsFromForm(form: WidgetForm): SettingsResult {
+  const fields: WidgetField[] = []
+  const color = normalizeColor(form.color)
+  if (!color) fields.push('color')
+  const launcherText = form.launcherText.trim()
+  if (launcherText.length > LAUNCHER_TEXT_MAX) fields.push('launcherText')
+  const greeting = form.greeting.trim()
+  if (greeting.length > GREETING_MAX) fields.push('greeting')
+  const origins: string[] = []
+  for (const raw of form.allowedOrigins) {
+    const origin = normalizeOrigin(raw)
+    if (!origin) {
+      fields.push('allowedOrigins')
+      break
+    }
+    if (!origins.includes(origin)) origins.push(origin)
+  }
+  if (origins.length > ORIGINS_MAX && !fields.includes('allowedOrigins')) {
+    fields.push('allowedOrigins')
+  }
+  if (fields.length > 0 || !color) return { ok: false, fields }
+
+  const settings: WidgetSettings = { color, position: form.position }
+  if (launcherText) settings.launcherText = launcherText
+  if (greeting) settings.greeting = greeting
+  if (form.locale) settings.locale = form.locale
+  settings.allowedOrigins = origins
+  return { ok: true, settings }
+}
+
+export interface PreviewModel {
+  /** The header and bubble colour; the last good one while the admin is mid-typing. */
+  color: string
+  /** Text drawn on that colour: white, or near-black on light colours. */
+  onColor: string
+  position: 'left' | 'right'
+  title: string
+  greeting: string | null
+  launcherText: string | null
+  /** The language the sample bubbles are written in. */
+  locale: Locale
+}
+
+/** What the static mock of the widget shows for the form as it is right now. */
+export function previewModel(
+  form: WidgetForm,
+  inboxName: string,
+  fallbackLocale: Locale,
+  lastGoodColor: string = DEFAULT_COLOR,
+): PreviewModel {
+  const color = normalizeColor(form.color) ?? lastGoodColor
+  const launcherText = form.launcherText.trim().slice(0, LAUNCHER_TEXT_MAX)
+  const greeting = form.greeting.trim()
+  return {
+    color,
+    onColor: readableOn(color),
+    position: form.position,
+    title: inboxName,
+    greeting: greeting || null,
+    launcherText: launcherText || null,
+    locale: form.locale || fallbackLocale,
+  }
+}
+
+/** White on dark colours, near-black on light ones (WCAG relative luminance). */
+export function readableOn(hex: string): string {
+  const color = normalizeColor(hex) ?? DEFAULT_COLOR
+  const channel = (i: number) => {
+    const c = Number.parseInt(color.slice(i, i + 2), 16) / 255
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  }
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+  // Contrast with white is (1.05)/(L+0.05); with #111827 about (L+0.05)/0.0615.
+  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.0615 ? '#ffffff' : '#111827'
+}
+
+/** The masked secret: dots only, never a hint of its characters. */
+export function maskSecret(secret: string): string {
+  return '•'.repeat(Math.min(secret.length, 32))
+}
