@@ -63,6 +63,30 @@ export interface WidgetSettings {
   locale?: Locale
   /** Origins allowed to embed the widget; empty or absent means any. */
   allowedOrigins?: string[]
+  /** Asked of each visitor before their first message; absent or no fields means no form. */
+  preChat?: PreChatSettings
+}
+
+/** At most this many fields in a pre-chat form. */
+export type MaxPreChatFields = 10
+/** At most this many characters in one pre-chat answer. */
+export type MaxPreChatValue = 200
+
+export interface PreChatSettings {
+  /** At most 10, keys unique. */
+  fields: PreChatField[]
+}
+
+export interface PreChatField {
+  /**
+   * name, email and phone fill the contact's own fields; any other key (/^[a-z][a-z0-9_]{0,31}$/)
+   * is kept in the contact's attributes.
+   */
+  key: 'name' | 'email' | 'phone' | (string & {})
+  type: 'text' | 'email' | 'tel'
+  required: boolean
+  /** Per locale; the widget falls back to en, then to the key. */
+  label?: Partial<Record<Locale, string>>
 }
 
 export interface ContactDTO {
@@ -379,6 +403,14 @@ export type AgentServerFrame =
 //                                      (else 409 conversation.not_resolved); comment ≤ 1000
 //                                      characters, blank means none. Rating again replaces the
 //                                      rating; agents learn of it by a `conversation.rated` event.
+// POST /api/widget/profile             { fields: Record<string, string> } → { ok: true }
+//                                      The visitor's answers to the inbox's pre-chat form: 400
+//                                      request.invalid (details.issues, path `fields.<key>`) when a
+//                                      required one is missing, a value is malformed or longer than
+//                                      200 characters, or a key is not in the form. name, email and
+//                                      phone go on the visitor's own contact (never another one, and
+//                                      name and email not on a verified user's), other keys into
+//                                      its attributes.
 // POST /api/widget/identify            VisitorIdentity → { verified, conversation, messages }
 //                                      (a signed id joins that user's contact and history; a wrong
 //                                      signature, or none where the inbox enforces it: 403)
@@ -398,6 +430,8 @@ export interface WidgetConfig {
     position: 'left' | 'right'
     launcherText: string | null
     locale: Locale | null
+    /** The pre-chat form's fields; empty means no form. */
+    preChat: PreChatField[]
   }
   agentsOnline: boolean
 }

@@ -2,6 +2,7 @@ import { createAccountsUsecases } from './accounts/accounts.usecases.js'
 import { createAgentsUsecases } from './agents/agents.usecases.js'
 import { createEmailChannel } from './channels/email/email.channel.js'
 import { createWidgetIdentity } from './channels/widget/identity.usecases.js'
+import { createWidgetProfile } from './channels/widget/profile.usecases.js'
 import { createVisitorsUsecases } from './channels/widget/visitors.usecases.js'
 import type { Config } from './config.js'
 import { createConversationsUsecases } from './conversations/conversations.usecases.js'
@@ -40,6 +41,7 @@ export function createServices(input: {
     core,
     createSecretBox(input.config.secret, 'widget-identity'),
   )
+  const profile = createWidgetProfile(core)
   const hub = new Hub({ logger: input.logger, conversations })
   const email = createEmailChannel({ ...core, conversations, secret: input.config.secret })
 
@@ -58,6 +60,7 @@ export function createServices(input: {
     visitors,
     ratings,
     identity,
+    profile,
     hub,
     email,
   }

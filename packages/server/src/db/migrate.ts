@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_init.js'
 import * as m0002 from './migrations/0002_email.js'
 import * as m0003 from './migrations/0003_widget_identity.js'
 import * as m0004 from './migrations/0004_ratings.js'
+import * as m0005 from './migrations/0005_contact_attributes.js'
 
 // Migrations are imported, not read from a folder, so the built server carries them with it.
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002_email': m0002,
   '0003_widget_identity': m0003,
   '0004_ratings': m0004,
+  '0005_contact_attributes': m0005,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

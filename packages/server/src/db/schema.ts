@@ -122,6 +122,8 @@ export interface ContactsTable {
   name: string | null
   email: string | null
   phone: string | null
+  /** JSON object of string values: answers to custom pre-chat fields. Default '{}'. */
+  attributes: Generated<string>
   created_at: number
   updated_at: number
 }

@@ -11,6 +11,29 @@ const origin = z
   .url()
   .refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'an origin like https://example.com')
 
+export const MAX_PRECHAT_FIELDS = 10
+export const PRECHAT_KEY = /^[a-z][a-z0-9_]{0,31}$/
+
+const preChatField = z.strictObject({
+  key: z.string().regex(PRECHAT_KEY, 'a lowercase key like company_size'),
+  type: z.enum(['text', 'email', 'tel']),
+  required: z.boolean(),
+  label: z
+    .strictObject({
+      en: z.string().trim().min(1).max(100).optional(),
+      'zh-CN': z.string().trim().min(1).max(100).optional(),
+      'zh-TW': z.string().trim().min(1).max(100).optional(),
+    })
+    .optional(),
+})
+
+const preChat = z.strictObject({
+  fields: z
+    .array(preChatField)
+    .max(MAX_PRECHAT_FIELDS)
+    .refine((fields) => new Set(fields.map((f) => f.key)).size === fields.length, 'unique keys'),
+})
+
 export const widgetSettingsSchema = z.strictObject({
   greeting: z.string().max(500).optional(),
   color: z
@@ -21,6 +44,7 @@ export const widgetSettingsSchema = z.strictObject({
   launcherText: z.string().max(60).optional(),
   locale: z.enum(['en', 'zh-CN', 'zh-TW']).optional(),
   allowedOrigins: z.array(origin).max(50).optional(),
+  preChat: preChat.optional(),
 })
 
 export function parseSettings(raw: string): WidgetSettings {

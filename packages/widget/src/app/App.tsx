@@ -1,9 +1,18 @@
-import type { Locale } from '@kefu/protocol'
+import type { Locale, PreChatField } from '@kefu/protocol'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { type Chat, type ChatSnapshot, type ConnectionState, MAX_MESSAGE_LENGTH } from './chat'
 import type { Csat } from './csat'
 import { dictionary, pickLocale, type Strings } from './i18n'
 import { splitLinks } from './links'
+import {
+  autocompleteFor,
+  MAX_PRECHAT_VALUE,
+  type PreChatErrors,
+  type PreChatProblem,
+  preChatAnswers,
+  preChatLabel,
+  validatePreChat,
+} from './prechat'
 import { themeFor } from './theme'
 import type { TimelineMessage } from './timeline'
 
@@ -69,6 +78,8 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
       </div>
       {phase === 'unavailable' ? (
         <p class="unavailable">{t.unavailable}</p>
+      ) : snapshot.preChat ? (
+        <PreChatForm chat={chat} fields={snapshot.preChat} t={t} locale={locale} />
       ) : (
         <Log
           snapshot={snapshot}
@@ -78,7 +89,7 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
           onRate={(score, comment) => void chat.rate(score, comment)}
         />
       )}
-      <Composer chat={chat} t={t} disabled={phase !== 'ready'} />
+      {!snapshot.preChat && <Composer chat={chat} t={t} disabled={phase !== 'ready'} />}
     </div>
   )
 }
@@ -345,6 +356,119 @@ function MessageText({ text }: { text: string }) {
       })}
     </>
   )
+}
+
+interface PreChatFormProps {
+  chat: Chat
+  fields: PreChatField[]
+  t: Strings
+  locale: Locale
+}
+
+/** Asked before the first message; the composer takes its place once the server stored it. */
+function PreChatForm({ chat, fields, t, locale }: PreChatFormProps) {
+  const [values, setValues] = useState<Record<string, string>>({})
+  const [errors, setErrors] = useState<PreChatErrors>({})
+  const [sending, setSending] = useState(false)
+  const [failed, setFailed] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+
+  const focusFirstError = (found: PreChatErrors) => {
+    const key = fields.find((field) => found[field.key])?.key
+    if (key) form.current?.querySelector<HTMLElement>(`[data-key="${key}"]`)?.focus()
+  }
+
+  const submit = async () => {
+    if (sending) return
+    const found = validatePreChat(fields, values)
+    setErrors(found)
+    setFailed(false)
+    if (Object.keys(found).length) return focusFirstError(found)
+    setSending(true)
+    const result = await chat.submitPreChat(preChatAnswers(fields, values))
+    if (result.ok) return
+    setSending(false)
+    setErrors(result.errors)
+    setFailed(!Object.keys(result.errors).length)
+    focusFirstError(result.errors)
+  }
+
+  return (
+    <form
+      class="prechat"
+      data-testid="prechat"
+      ref={form}
+      noValidate
+      aria-busy={sending}
+      aria-labelledby="prechat-title"
+      onSubmit={(event) => {
+        event.preventDefault()
+        void submit()
+      }}
+    >
+      <p class="prechat-title" id="prechat-title">
+        {t.preChatTitle}
+      </p>
+      {fields.map((field) => {
+        const id = `prechat-${field.key}`
+        const problem = errors[field.key]
+        return (
+          <div class="prechat-row" key={field.key}>
+            <label for={id}>
+              {preChatLabel(field, locale)}
+              {field.required && (
+                <span class="prechat-mark" aria-hidden="true">
+                  {' *'}
+                </span>
+              )}
+            </label>
+            <input
+              id={id}
+              data-testid="prechat-field"
+              data-key={field.key}
+              type={field.type}
+              autocomplete={autocompleteFor(field)}
+              maxLength={MAX_PRECHAT_VALUE}
+              aria-required={field.required}
+              aria-invalid={problem ? true : undefined}
+              aria-describedby={problem ? `${id}-error` : undefined}
+              value={values[field.key] ?? ''}
+              readOnly={sending}
+              onInput={(event) => {
+                const value = event.currentTarget.value
+                setValues((current) => ({ ...current, [field.key]: value }))
+              }}
+            />
+            {problem && (
+              <span class="prechat-error" id={`${id}-error`} data-testid="prechat-error">
+                {problemText(problem, t)}
+              </span>
+            )}
+          </div>
+        )
+      })}
+      {failed && (
+        <p class="meta failed" role="alert">
+          {t.preChatFailed}
+        </p>
+      )}
+      <button type="submit" class="csat-send" data-testid="prechat-submit">
+        {sending ? t.sending : t.preChatStart}
+      </button>
+    </form>
+  )
+}
+
+function problemText(problem: PreChatProblem, t: Strings): string {
+  return problem === 'required'
+    ? t.required
+    : problem === 'email'
+      ? t.invalidEmail
+      : problem === 'tel'
+        ? t.invalidPhone
+        : problem === 'long'
+          ? t.tooLong
+          : t.invalidField
 }
 
 interface ComposerProps {

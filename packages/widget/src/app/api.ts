@@ -16,6 +16,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: unknown,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -28,6 +29,7 @@ export interface WidgetApi {
   getEvents(visitorToken: string, since: number): Promise<EventsPage>
   postMessage(visitorToken: string, draft: { clientId: string; text: string }): Promise<MessageDTO>
   identify(visitorToken: string, identity: VisitorIdentity): Promise<{ verified: boolean }>
+  saveProfile(visitorToken: string, fields: Record<string, string>): Promise<{ ok: true }>
   rate(
     visitorToken: string,
     rating: { conversationId: string; score: number; comment: string | null },
@@ -57,7 +59,12 @@ export function createWidgetApi(options: {
     const body = (await response.json().catch(() => null)) as unknown
     if (!response.ok) {
       const error = (body as Partial<ErrorBody> | null)?.error
-      throw new ApiError(response.status, error?.code ?? 'http.error', error?.message ?? '')
+      throw new ApiError(
+        response.status,
+        error?.code ?? 'http.error',
+        error?.message ?? '',
+        error?.details,
+      )
     }
     return body as T
   }
@@ -78,6 +85,8 @@ export function createWidgetApi(options: {
       request('/api/widget/messages', { method: 'POST', token, body: JSON.stringify(draft) }),
     identify: (token, identity) =>
       request('/api/widget/identify', { method: 'POST', token, body: JSON.stringify(identity) }),
+    saveProfile: (token, fields) =>
+      request('/api/widget/profile', { method: 'POST', token, body: JSON.stringify({ fields }) }),
     rate: (token, rating) =>
       request('/api/widget/rating', { method: 'POST', token, body: JSON.stringify(rating) }),
   }

@@ -21,6 +21,7 @@ const config: WidgetConfig = {
     position: 'right',
     launcherText: null,
     locale: null,
+    preChat: [],
   },
   agentsOnline: true,
 }
@@ -117,6 +118,9 @@ function setup(session: Partial<WidgetSession> = {}) {
         stored({ id: `m-${draft.clientId}`, seq: 50, clientId: draft.clientId, text: draft.text }),
     ),
     identify: vi.fn(async () => ({ verified: true })),
+    saveProfile: vi.fn(async (_token: string, _fields: Record<string, string>) => ({
+      ok: true as const,
+    })),
     rate: vi.fn(
       async (
         _token: string,
@@ -605,5 +609,61 @@ describe('rating a resolved conversation', () => {
     await chat.start()
     for (const score of [0, 6, 2.5, Number.NaN]) await chat.rate(score, '')
     expect(api.rate).not.toHaveBeenCalled()
+  })
+})
+
+describe('pre-chat form', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+  const withForm: WidgetConfig = {
+    ...config,
+    inbox: {
+      ...config.inbox,
+      preChat: [{ key: 'email', type: 'email', required: true }],
+    },
+  }
+
+  test('is asked once per visitor token, then the composer takes its place', async () => {
+    const { chat, api, storage } = setup()
+    api.getConfig.mockResolvedValue(withForm)
+    await chat.start()
+    expect(chat.getSnapshot().preChat).toEqual(withForm.inbox.preChat)
+    expect(await chat.submitPreChat({ email: 'lin@example.test' })).toEqual({ ok: true })
+    expect(api.saveProfile).toHaveBeenCalledWith('token-1', { email: 'lin@example.test' })
+    expect(chat.getSnapshot().preChat).toBeNull()
+    expect(storage.get('kefu.prechat.pub-1')).toBe('token-1')
+  })
+
+  test('is remembered across reloads, and skipped when the session has messages', async () => {
+    const first = setup()
+    first.api.getConfig.mockResolvedValue(withForm)
+    first.storage.set('kefu.prechat.pub-1', 'token-1')
+    await first.chat.start()
+    expect(first.chat.getSnapshot().preChat).toBeNull()
+
+    const second = setup({ messages: [stored({ id: 'm1', seq: 5, text: 'hello' })] })
+    second.api.getConfig.mockResolvedValue(withForm)
+    await second.chat.start()
+    expect(second.chat.getSnapshot().preChat).toBeNull()
+  })
+
+  test("the server's refusal comes back field by field and the form stays", async () => {
+    const { chat, api } = setup()
+    api.getConfig.mockResolvedValue(withForm)
+    api.saveProfile.mockRejectedValueOnce(
+      new ApiError(400, 'request.invalid', 'email: invalid', {
+        issues: [{ path: 'fields.email', message: 'invalid' }],
+      }),
+    )
+    await chat.start()
+    expect(await chat.submitPreChat({ email: 'x@y.z' })).toEqual({
+      ok: false,
+      errors: { email: 'invalid' },
+    })
+    expect(chat.getSnapshot().preChat).not.toBeNull()
   })
 })

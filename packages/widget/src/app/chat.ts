@@ -6,6 +6,7 @@ import type {
   Locale,
   MaxMessageLength,
   MessageDTO,
+  PreChatField,
   VisitorClientFrame,
   VisitorIdentity,
   VisitorServerFrame,
@@ -23,6 +24,7 @@ import {
   ratingSending,
   ratingSent,
 } from './csat'
+import { type PreChatErrors, serverPreChatErrors } from './prechat'
 import {
   addPending,
   advanceCursor,
@@ -68,7 +70,12 @@ export interface ChatSnapshot {
   csat: Csat | null
   /** Set by the host page's Kefu.setLocale(); wins over the inbox's and the browser's. */
   locale: Locale | null
+  /** The pre-chat form to show instead of the composer, while this visitor still owes it. */
+  preChat: PreChatField[] | null
 }
+
+/** How sending the pre-chat form went: stored, refused field by field, or not sent at all. */
+export type PreChatResult = { ok: true } | { ok: false; errors: PreChatErrors }
 
 export interface SocketHandlers {
   open(): void
@@ -117,6 +124,9 @@ export class Chat {
   private readonly now: () => number
   private readonly storageKey: string
   private readonly ratingKey: string
+  private readonly preChatKey: string
+  /** The visitor token the form was answered for, when storage is blocked. */
+  private memoryPreChat: string | null = null
   private readonly listeners = new Set<() => void>()
 
   private timeline: Timeline = createTimeline()
@@ -162,6 +172,7 @@ export class Chat {
     this.now = options.now ?? Date.now
     this.storageKey = `kefu.visitor.${options.inbox}`
     this.ratingKey = `kefu.rating.${options.inbox}`
+    this.preChatKey = `kefu.prechat.${options.inbox}`
     this.snapshot = this.buildSnapshot()
   }
 
@@ -259,6 +270,22 @@ export class Chat {
     if (this.timeline === before) return
     this.emit()
     this.dispatch(clientId)
+  }
+
+  /** Sends the pre-chat answers; once stored, the form gives way to the composer. */
+  async submitPreChat(fields: Record<string, string>): Promise<PreChatResult> {
+    const token = this.token
+    if (!token) return { ok: false, errors: {} }
+    try {
+      await this.options.api.saveProfile(token, fields)
+    } catch (error) {
+      const errors = error instanceof ApiError ? serverPreChatErrors(error.details) : {}
+      return { ok: false, errors }
+    }
+    this.memoryPreChat = token
+    this.writeStored(this.preChatKey, token)
+    this.emit()
+    return { ok: true }
   }
 
   /** Rates the resolved conversation the card shows; rating again replaces the rating. */
@@ -707,7 +734,15 @@ export class Chat {
       unread: this.unread,
       csat: csatShown(this.csat, messages) ? this.csat : null,
       locale: this.locale,
+      preChat: this.preChatOwed(messages.length) ? (this.config?.inbox.preChat ?? null) : null,
     }
+  }
+
+  /** The inbox asks for a form this visitor (this token) has not answered and has not chatted. */
+  private preChatOwed(messageCount: number): boolean {
+    const fields = this.config?.inbox.preChat
+    if (this.phase !== 'ready' || !fields?.length || messageCount > 0 || !this.token) return false
+    return this.memoryPreChat !== this.token && this.readStored(this.preChatKey) !== this.token
   }
 }
 

@@ -27,6 +27,15 @@ export interface Strings {
   rated: (score: number) => string
   rateChange: string
   rateFailed: string
+  /** The pre-chat form: its heading, button and messages. */
+  preChatTitle: string
+  preChatStart: string
+  required: string
+  invalidEmail: string
+  invalidPhone: string
+  tooLong: string
+  invalidField: string
+  preChatFailed: string
 }
 
 const en: Strings = {
@@ -54,6 +63,14 @@ const en: Strings = {
   rated: (score) => `You rated us ${score} out of 5`,
   rateChange: 'Change',
   rateFailed: 'Your rating was not sent. Please try again.',
+  preChatTitle: 'Before we start, please tell us about yourself.',
+  preChatStart: 'Start chat',
+  required: 'Please fill in this field',
+  invalidEmail: 'Please enter a valid email address',
+  invalidPhone: 'Please enter a valid phone number',
+  tooLong: 'At most 200 characters',
+  invalidField: 'Please check this field',
+  preChatFailed: 'Your details were not sent. Please try again.',
 }
 
 const zhCN: Strings = {
@@ -81,6 +98,14 @@ const zhCN: Strings = {
   rated: (score) => `您的评分：${score} 星（满分 5 星）`,
   rateChange: '修改',
   rateFailed: '评价未能提交，请重试。',
+  preChatTitle: '开始对话前，请留下您的信息。',
+  preChatStart: '开始对话',
+  required: '请填写此项',
+  invalidEmail: '请输入有效的邮箱地址',
+  invalidPhone: '请输入有效的电话号码',
+  tooLong: '最多 200 个字',
+  invalidField: '请检查此项',
+  preChatFailed: '信息未能提交，请重试。',
 }
 
 const zhTW: Strings = {
@@ -108,6 +133,14 @@ const zhTW: Strings = {
   rated: (score) => `您的評分：${score} 星（滿分 5 星）`,
   rateChange: '修改',
   rateFailed: '評價未能送出，請重試。',
+  preChatTitle: '開始對話前，請留下您的資料。',
+  preChatStart: '開始對話',
+  required: '請填寫此欄位',
+  invalidEmail: '請輸入有效的電子郵件地址',
+  invalidPhone: '請輸入有效的電話號碼',
+  tooLong: '最多 200 個字',
+  invalidField: '請檢查此欄位',
+  preChatFailed: '資料未能送出，請重試。',
 }
 
 export const dictionary: Record<Locale, Strings> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW }

@@ -27,7 +27,9 @@ const host = connectToHost(params.get('host'), (message) => {
   chat.setVisible(open)
   // Touch screens would pop the keyboard over the conversation; let the visitor tap instead.
   if (open && !matchMedia('(pointer: coarse)').matches) {
-    document.querySelector<HTMLTextAreaElement>('textarea[data-testid="composer"]')?.focus()
+    document
+      .querySelector<HTMLElement>('textarea[data-testid="composer"], [data-testid="prechat-field"]')
+      ?.focus()
   }
 })
 chat.onUnread = (count) => host.post({ kefu: 'unread', count })

@@ -66,6 +66,8 @@ export function widgetRoutes(s: Services) {
   const newVisitors = new RateLimiter(300, 10 * 60_000)
   // Each rating is an event for every agent; a person changes their mind a few times at most.
   const ratingRate = new RateLimiter(20, 10 * 60_000)
+  // The pre-chat form is answered once; a few corrections at most.
+  const profileRate = new RateLimiter(20, 10 * 60_000)
 
   const inboxFor = async (token: string) => {
     const inbox = await s.inboxes.findByPublicToken(token)
@@ -87,6 +89,7 @@ export function widgetRoutes(s: Services) {
         position: settings.position ?? 'right',
         launcherText: settings.launcherText ?? null,
         locale: settings.locale ?? null,
+        preChat: settings.preChat?.fields ?? [],
       },
       agentsOnline: s.hub.agentsOnline(inbox.account_id, inbox.id),
     }
@@ -127,6 +130,19 @@ export function widgetRoutes(s: Services) {
       ...body,
     })
     return c.json(message, duplicate ? 200 : 201)
+  })
+
+  app.post('/widget/profile', async (c) => {
+    const visitor = await authenticateVisitor(s, c)
+    // Checked against the inbox's form by the use case: the schema depends on its fields.
+    const raw = await readJson(c, z.unknown())
+    if (!profileRate.take(visitor.id)) {
+      throw new AppError('visitor.rate_limited', 'Too many profile updates; try again later.')
+    }
+    const inbox = await s.inboxes.findInAccount(visitor.accountId, visitor.inboxId)
+    const form = inbox ? (parseSettings(inbox.settings).preChat?.fields ?? []) : []
+    await s.profile.save(visitor, form, raw)
+    return c.json({ ok: true })
   })
 
   app.post('/widget/identify', async (c) => {
