@@ -42,11 +42,24 @@ describe('names', () => {
   test('an anonymous visitor is "Visitor" plus a short id', () => {
     const id = '0199a3b2-7c1e-7d00-8f3a-1b2c3d4e5f60'
     expect(shortId(id)).toBe('4E5F60')
-    expect(contactName({ id, name: null, email: null, createdAt: 0 }, 'Visitor')).toBe(
-      'Visitor 4E5F60',
-    )
-    expect(contactName({ id, name: '  ', email: 'a@b.cn', createdAt: 0 }, 'Visitor')).toBe('a@b.cn')
-    expect(contactName({ id, name: '张伟', email: null, createdAt: 0 }, '访客')).toBe('张伟')
+    expect(
+      contactName(
+        { id, name: null, email: null, phone: null, attributes: {}, createdAt: 0 },
+        'Visitor',
+      ),
+    ).toBe('Visitor 4E5F60')
+    expect(
+      contactName(
+        { id, name: '  ', email: 'a@b.cn', phone: null, attributes: {}, createdAt: 0 },
+        'Visitor',
+      ),
+    ).toBe('a@b.cn')
+    expect(
+      contactName(
+        { id, name: '张伟', email: null, phone: null, attributes: {}, createdAt: 0 },
+        '访客',
+      ),
+    ).toBe('张伟')
   })
 
   test('initials take a whole character', () => {

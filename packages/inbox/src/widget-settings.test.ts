@@ -1,13 +1,18 @@
 import { describe, expect, test } from 'vitest'
 import {
   addOrigin,
+  addPreChatField,
   DEFAULT_COLOR,
   formFromSettings,
   maskSecret,
+  movePreChatField,
   normalizeColor,
   normalizeOrigin,
+  type PreChatRow,
+  preChatProblems,
   previewModel,
   readableOn,
+  removePreChatField,
   settingsFromForm,
   type WidgetForm,
 } from './widget-settings'
@@ -65,6 +70,7 @@ describe('settings form → request body', () => {
       greeting: '',
       locale: '',
       allowedOrigins: [],
+      preChat: [],
     })
     expect(
       formFromSettings({
@@ -82,6 +88,7 @@ describe('settings form → request body', () => {
       greeting: 'Hi',
       locale: 'zh-TW',
       allowedOrigins: ['https://a.example'],
+      preChat: [],
     })
   })
 
@@ -93,6 +100,7 @@ describe('settings form → request body', () => {
       greeting: ' 你好！ ',
       locale: 'zh-CN',
       allowedOrigins: ['https://shop.example.com', 'https://SHOP.example.com/'],
+      preChat: [],
     }
     expect(settingsFromForm(form)).toEqual({
       ok: true,
@@ -167,5 +175,94 @@ describe('preview model', () => {
   test('the secret mask shows nothing of the secret', () => {
     expect(maskSecret('ab'.repeat(32))).toBe('•'.repeat(32))
     expect(maskSecret('abc')).toBe('•••')
+  })
+})
+
+describe('pre-chat form editor', () => {
+  const row = (key: string, extra: Partial<PreChatRow> = {}): PreChatRow => ({
+    key,
+    type: 'text',
+    required: false,
+    label: { en: '', 'zh-CN': '', 'zh-TW': '' },
+    ...extra,
+  })
+
+  test('stored fields fill the rows, and the rows go back unchanged', () => {
+    const fields = [
+      {
+        key: 'name',
+        type: 'text' as const,
+        required: true,
+        label: { en: 'Name', 'zh-CN': '姓名' },
+      },
+      { key: 'order_no', type: 'text' as const, required: false },
+    ]
+    const form = formFromSettings({ color: '#1f6feb', preChat: { fields } })
+    expect(form.preChat[0]).toEqual({
+      key: 'name',
+      type: 'text',
+      required: true,
+      label: { en: 'Name', 'zh-CN': '姓名', 'zh-TW': '' },
+    })
+    const result = settingsFromForm(form)
+    expect(result.ok && result.settings.preChat).toEqual({ fields })
+  })
+
+  test('adding offers the built-in fields first, then a blank custom key, up to 10', () => {
+    let rows: PreChatRow[] = []
+    for (let i = 0; i < 3; i++) rows = addPreChatField(rows) ?? rows
+    expect(rows.map((r) => [r.key, r.type, r.required])).toEqual([
+      ['name', 'text', true],
+      ['email', 'email', true],
+      ['phone', 'tel', false],
+    ])
+    rows = addPreChatField(rows) ?? rows
+    expect(rows[3]?.key).toBe('')
+    const full = Array.from({ length: 10 }, (_, i) => row(`f${i}`))
+    expect(addPreChatField(full)).toBeNull()
+  })
+
+  test('rows move and are removed; moving past either end changes nothing', () => {
+    const rows = [row('a'), row('b'), row('c')]
+    expect(movePreChatField(rows, 2, -1).map((r) => r.key)).toEqual(['a', 'c', 'b'])
+    expect(movePreChatField(rows, 0, 1).map((r) => r.key)).toEqual(['b', 'a', 'c'])
+    expect(movePreChatField(rows, 0, -1).map((r) => r.key)).toEqual(['a', 'b', 'c'])
+    expect(movePreChatField(rows, 2, 1).map((r) => r.key)).toEqual(['a', 'b', 'c'])
+    expect(removePreChatField(rows, 1).map((r) => r.key)).toEqual(['a', 'c'])
+  })
+
+  test('keys and labels are checked as the server checks them', () => {
+    const long = 'x'.repeat(101)
+    expect(
+      preChatProblems([
+        row('order_no'),
+        row('Order No'),
+        row(''),
+        row('1st'),
+        row('order_no'),
+        row('a'.repeat(33)),
+        row('note', { label: { en: long, 'zh-CN': '', 'zh-TW': '' } }),
+      ]),
+    ).toEqual([[], ['key'], ['key'], ['key'], ['duplicate'], ['key'], ['label']])
+    expect(settingsFromForm({ ...blank, preChat: [row('Bad')] })).toEqual({
+      ok: false,
+      fields: ['preChat'],
+    })
+    const eleven = Array.from({ length: 11 }, (_, i) => row(`f${i}`))
+    expect(settingsFromForm({ ...blank, preChat: eleven }).ok).toBe(false)
+  })
+
+  test('blank labels are left out and no rows means no form', () => {
+    const result = settingsFromForm({
+      ...blank,
+      preChat: [
+        row(' company ', { required: true, label: { en: ' Company ', 'zh-CN': ' ', 'zh-TW': '' } }),
+      ],
+    })
+    expect(result.ok && result.settings.preChat).toEqual({
+      fields: [{ key: 'company', type: 'text', required: true, label: { en: 'Company' } }],
+    })
+    const none = settingsFromForm(blank)
+    expect(none.ok && 'preChat' in none.settings).toBe(false)
   })
 })

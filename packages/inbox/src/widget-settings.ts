@@ -1,12 +1,30 @@
 // The website inbox's settings form: what the admin edits, the body PUT /api/inboxes/:id/settings
 // takes (it replaces the settings, so the whole object is always sent), and the live preview.
-import type { Locale, WidgetSettings } from '@kefu/protocol'
+import type { Locale, PreChatField, WidgetSettings } from '@kefu/protocol'
 
 /** The widget's colour when an inbox has none (the server uses the same). */
 export const DEFAULT_COLOR = '#1f6feb'
 export const LAUNCHER_TEXT_MAX = 60
 export const GREETING_MAX = 500
 export const ORIGINS_MAX = 50
+/** The server's limits on a pre-chat form. */
+export const PRECHAT_FIELDS_MAX = 10
+export const PRECHAT_LABEL_MAX = 100
+export const PRECHAT_KEY = /^[a-z][a-z0-9_]{0,31}$/
+export const PRECHAT_BUILT_INS = ['name', 'email', 'phone'] as const
+export const PRECHAT_LOCALES: readonly Locale[] = ['en', 'zh-CN', 'zh-TW']
+
+export type PreChatType = PreChatField['type']
+
+/** One row of the pre-chat editor; labels are '' when not set. */
+export interface PreChatRow {
+  key: string
+  type: PreChatType
+  required: boolean
+  label: Record<Locale, string>
+}
+
+export type PreChatProblem = 'key' | 'duplicate' | 'label'
 
 export interface WidgetForm {
   color: string
@@ -16,9 +34,10 @@ export interface WidgetForm {
   /** '' lets the visitor's browser decide. */
   locale: Locale | ''
   allowedOrigins: string[]
+  preChat: PreChatRow[]
 }
 
-export type WidgetField = 'color' | 'launcherText' | 'greeting' | 'allowedOrigins'
+export type WidgetField = 'color' | 'launcherText' | 'greeting' | 'allowedOrigins' | 'preChat'
 
 export function formFromSettings(settings: WidgetSettings): WidgetForm {
   return {
@@ -28,7 +47,85 @@ export function formFromSettings(settings: WidgetSettings): WidgetForm {
     greeting: settings.greeting ?? '',
     locale: settings.locale ?? '',
     allowedOrigins: [...(settings.allowedOrigins ?? [])],
+    preChat: (settings.preChat?.fields ?? []).map((f) => ({
+      key: f.key,
+      type: f.type,
+      required: f.required,
+      label: {
+        en: f.label?.en ?? '',
+        'zh-CN': f.label?.['zh-CN'] ?? '',
+        'zh-TW': f.label?.['zh-TW'] ?? '',
+      },
+    })),
   }
+}
+
+/** The input type that suits a key: email for email, tel for phone, text otherwise. */
+export function typeForKey(key: string): PreChatType {
+  return key === 'email' ? 'email' : key === 'phone' ? 'tel' : 'text'
+}
+
+export function isBuiltInKey(key: string): key is (typeof PRECHAT_BUILT_INS)[number] {
+  return (PRECHAT_BUILT_INS as readonly string[]).includes(key)
+}
+
+/** A new row: the first built-in field not yet asked, else a blank custom one; null when full. */
+export function addPreChatField(rows: readonly PreChatRow[]): PreChatRow[] | null {
+  if (rows.length >= PRECHAT_FIELDS_MAX) return null
+  const key = PRECHAT_BUILT_INS.find((k) => !rows.some((r) => r.key === k)) ?? ''
+  const row: PreChatRow = {
+    key,
+    type: typeForKey(key),
+    required: key === 'name' || key === 'email',
+    label: { en: '', 'zh-CN': '', 'zh-TW': '' },
+  }
+  return [...rows, row]
+}
+
+export function removePreChatField(rows: readonly PreChatRow[], index: number): PreChatRow[] {
+  return rows.filter((_, i) => i !== index)
+}
+
+/** Moves a row up (-1) or down (+1); out of range leaves the list as it is. */
+export function movePreChatField(
+  rows: readonly PreChatRow[],
+  index: number,
+  by: -1 | 1,
+): PreChatRow[] {
+  const to = index + by
+  if (index < 0 || index >= rows.length || to < 0 || to >= rows.length) return [...rows]
+  const next = [...rows]
+  const [row] = next.splice(index, 1)
+  next.splice(to, 0, row as PreChatRow)
+  return next
+}
+
+/** What is wrong with each row, as the server would judge it; an empty list when all is well. */
+export function preChatProblems(rows: readonly PreChatRow[]): PreChatProblem[][] {
+  return rows.map((row, i) => {
+    const problems: PreChatProblem[] = []
+    const key = row.key.trim()
+    if (!PRECHAT_KEY.test(key)) problems.push('key')
+    else if (rows.some((other, j) => j < i && other.key.trim() === key)) problems.push('duplicate')
+    if (PRECHAT_LOCALES.some((l) => row.label[l].trim().length > PRECHAT_LABEL_MAX)) {
+      problems.push('label')
+    }
+    return problems
+  })
+}
+
+/** The rows as the server stores them: keys trimmed, blank labels left out. */
+export function preChatFromRows(rows: readonly PreChatRow[]): PreChatField[] {
+  return rows.map((row) => {
+    const field: PreChatField = { key: row.key.trim(), type: row.type, required: row.required }
+    const label: Partial<Record<Locale, string>> = {}
+    for (const l of PRECHAT_LOCALES) {
+      const text = row.label[l].trim()
+      if (text) label[l] = text
+    }
+    if (Object.keys(label).length > 0) field.label = label
+    return field
+  })
 }
 
 export function isHexColor(value: unknown): value is string {
@@ -102,6 +199,12 @@ export function settingsFromForm(form: WidgetForm): SettingsResult {
   if (origins.length > ORIGINS_MAX && !fields.includes('allowedOrigins')) {
     fields.push('allowedOrigins')
   }
+  if (
+    form.preChat.length > PRECHAT_FIELDS_MAX ||
+    preChatProblems(form.preChat).some((p) => p.length > 0)
+  ) {
+    fields.push('preChat')
+  }
   if (fields.length > 0 || !color) return { ok: false, fields }
 
   const settings: WidgetSettings = { color, position: form.position }
@@ -109,6 +212,7 @@ export function settingsFromForm(form: WidgetForm): SettingsResult {
   if (greeting) settings.greeting = greeting
   if (form.locale) settings.locale = form.locale
   settings.allowedOrigins = origins
+  if (form.preChat.length > 0) settings.preChat = { fields: preChatFromRows(form.preChat) }
   return { ok: true, settings }
 }
 

@@ -93,6 +93,9 @@ export interface ContactDTO {
   id: Id
   name: string | null
   email: string | null
+  phone: string | null
+  /** Answers to custom pre-chat fields, by field key. */
+  attributes: Record<string, string>
   createdAt: Millis
 }
 

@@ -38,6 +38,9 @@ export function ContactPanel(props: { conversation: AgentConversationDTO }) {
             <Missing />
           )}
         </Row>
+        <Row label={t('details.phone')} testId="contact-phone">
+          {c.contact.phone ?? <Missing />}
+        </Row>
         <Row label={t('details.firstSeen')} testId="contact-first-seen">
           {Number.isFinite(c.contact.createdAt) ? (
             fullDateTime(c.contact.createdAt, locale.value)
@@ -53,7 +56,29 @@ export function ContactPanel(props: { conversation: AgentConversationDTO }) {
           <code>{c.id}</code>
         </Row>
       </dl>
+      <ContactAttributes attributes={c.contact.attributes ?? {}} />
     </aside>
+  )
+}
+
+/** The visitor's answers to custom pre-chat fields, shown as plain text. */
+function ContactAttributes(props: { attributes: Record<string, string> }) {
+  const entries = Object.entries(props.attributes)
+  if (entries.length === 0) return null
+  return (
+    <section class="details-attributes" data-testid="contact-attributes">
+      <h4>{t('details.attributes')}</h4>
+      <dl class="details-list">
+        {entries.map(([key, value]) => (
+          <div class="details-row" key={key} data-testid="contact-attribute" data-key={key}>
+            <dt>
+              <code>{key}</code>
+            </dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   )
 }
 

@@ -6,13 +6,25 @@ import { localeNames, t, translate, locale as uiLocale } from '../i18n'
 import { errorText, inboxes } from '../store'
 import {
   addOrigin,
+  addPreChatField,
   formFromSettings,
+  isBuiltInKey,
   LAUNCHER_TEXT_MAX,
   maskSecret,
+  movePreChatField,
   normalizeColor,
+  PRECHAT_BUILT_INS,
+  PRECHAT_FIELDS_MAX,
+  PRECHAT_LABEL_MAX,
+  PRECHAT_LOCALES,
+  type PreChatRow,
+  type PreChatType,
   type PreviewModel,
+  preChatProblems,
   previewModel,
+  removePreChatField,
   settingsFromForm,
+  typeForKey,
   type WidgetField,
   type WidgetForm,
 } from '../widget-settings'
@@ -293,6 +305,12 @@ export function WidgetSettingsForm(props: { inbox: InboxDTO }) {
         )}
       </section>
 
+      <PreChatEditor
+        rows={form.preChat}
+        invalid={invalid.has('preChat')}
+        onChange={(rows) => set('preChat', rows)}
+      />
+
       <div class="widget-save-bar">
         {error && (
           <p class="form-error" role="alert" data-testid="widget-settings-error">
@@ -314,6 +332,186 @@ export function WidgetSettingsForm(props: { inbox: InboxDTO }) {
         </button>
       </div>
     </form>
+  )
+}
+
+const PRECHAT_TYPES: PreChatType[] = ['text', 'email', 'tel']
+
+/** The fields asked before the first message: add, remove, reorder, and label each. */
+function PreChatEditor(props: {
+  rows: PreChatRow[]
+  invalid: boolean
+  onChange: (rows: PreChatRow[]) => void
+}) {
+  const { rows, onChange } = props
+  const problems = preChatProblems(rows)
+  const update = (index: number, patch: Partial<PreChatRow>) =>
+    onChange(rows.map((r, i) => (i === index ? { ...r, ...patch } : r)))
+  const add = () => {
+    const next = addPreChatField(rows)
+    if (next) onChange(next)
+  }
+  return (
+    <section
+      class={`card prechat ${props.invalid ? 'invalid' : ''}`}
+      data-testid="prechat-editor"
+      data-count={rows.length}
+    >
+      <div class="card-head">
+        <h3>{t('prechat.title')}</h3>
+      </div>
+      <p class="muted">{t('prechat.hint')}</p>
+      {rows.length === 0 ? (
+        <p class="origins-empty">{t('prechat.empty')}</p>
+      ) : (
+        <ol class="prechat-list">
+          {rows.map((row, i) => {
+            const rowProblems = props.invalid ? (problems[i] ?? []) : []
+            const custom = !isBuiltInKey(row.key)
+            const keyBad = rowProblems.includes('key') || rowProblems.includes('duplicate')
+            const errorId = `prechat-error-${i}`
+            return (
+              <li key={i} class="prechat-row" data-testid="prechat-field-row" data-key={row.key}>
+                <div class="prechat-main">
+                  <label class="field">
+                    <span>{t('prechat.field')}</span>
+                    <select
+                      data-testid="prechat-kind"
+                      value={custom ? '' : row.key}
+                      onChange={(e) => {
+                        const key = e.currentTarget.value
+                        update(i, { key, type: typeForKey(key) })
+                      }}
+                    >
+                      {PRECHAT_BUILT_INS.map((k) => (
+                        <option key={k} value={k}>
+                          {t(`prechat.builtIn.${k}`)}
+                        </option>
+                      ))}
+                      <option value="">{t('prechat.custom')}</option>
+                    </select>
+                  </label>
+                  {custom && (
+                    <label class={`field ${keyBad ? 'invalid' : ''}`}>
+                      <span>{t('prechat.key')}</span>
+                      <input
+                        type="text"
+                        data-testid="prechat-key"
+                        placeholder="company_size"
+                        autocomplete="off"
+                        spellcheck={false}
+                        maxLength={32}
+                        aria-invalid={keyBad || undefined}
+                        aria-describedby={keyBad ? errorId : undefined}
+                        value={row.key}
+                        onInput={(e) => update(i, { key: e.currentTarget.value })}
+                      />
+                    </label>
+                  )}
+                  <label class="field">
+                    <span>{t('prechat.type')}</span>
+                    <select
+                      data-testid="prechat-type"
+                      value={row.type}
+                      onChange={(e) => {
+                        const value = e.currentTarget.value
+                        update(i, { type: PRECHAT_TYPES.find((x) => x === value) ?? 'text' })
+                      }}
+                    >
+                      {PRECHAT_TYPES.map((x) => (
+                        <option key={x} value={x}>
+                          {t(`prechat.type.${x}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label class="prechat-required">
+                    <input
+                      type="checkbox"
+                      data-testid="prechat-required"
+                      checked={row.required}
+                      onChange={(e) => update(i, { required: e.currentTarget.checked })}
+                    />
+                    {t('prechat.required')}
+                  </label>
+                  <div class="prechat-actions">
+                    <button
+                      type="button"
+                      class="button ghost"
+                      data-testid="prechat-up"
+                      aria-label={t('prechat.moveUp')}
+                      title={t('prechat.moveUp')}
+                      disabled={i === 0}
+                      onClick={() => onChange(movePreChatField(rows, i, -1))}
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      class="button ghost"
+                      data-testid="prechat-down"
+                      aria-label={t('prechat.moveDown')}
+                      title={t('prechat.moveDown')}
+                      disabled={i === rows.length - 1}
+                      onClick={() => onChange(movePreChatField(rows, i, 1))}
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      class="button ghost"
+                      data-testid="prechat-remove"
+                      aria-label={t('prechat.remove')}
+                      title={t('prechat.remove')}
+                      onClick={() => onChange(removePreChatField(rows, i))}
+                    >
+                      ×
+                    </button>
+                  </div>
+                </div>
+                <div class="prechat-labels">
+                  {PRECHAT_LOCALES.map((l) => (
+                    <label key={l} class="field">
+                      <span>{t('prechat.label', { locale: localeNames[l] })}</span>
+                      <input
+                        type="text"
+                        lang={l}
+                        data-testid={`prechat-label-${l}`}
+                        autocomplete="off"
+                        maxLength={PRECHAT_LABEL_MAX}
+                        value={row.label[l]}
+                        onInput={(e) =>
+                          update(i, { label: { ...row.label, [l]: e.currentTarget.value } })
+                        }
+                      />
+                    </label>
+                  ))}
+                </div>
+                {rowProblems.length > 0 && (
+                  <p class="form-error" id={errorId} data-testid="prechat-field-error">
+                    {rowProblems.map((p) => t(`prechat.error.${p}`)).join(' ')}
+                  </p>
+                )}
+              </li>
+            )
+          })}
+        </ol>
+      )}
+      <div class="card-actions">
+        <button
+          type="button"
+          class="button"
+          data-testid="prechat-add"
+          disabled={rows.length >= PRECHAT_FIELDS_MAX}
+          onClick={add}
+        >
+          {t('prechat.add')}
+        </button>
+        {rows.length >= PRECHAT_FIELDS_MAX && (
+          <small class="muted">{t('prechat.full', { max: PRECHAT_FIELDS_MAX })}</small>
+        )}
+      </div>
+    </section>
   )
 }
 

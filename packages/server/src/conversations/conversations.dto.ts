@@ -10,6 +10,8 @@ import type { Conversation, Message } from '../db/schema.js'
 export type ConversationRow = Conversation & {
   contact_name: string | null
   contact_email: string | null
+  contact_phone: string | null
+  contact_attributes: string | null
   contact_created_at: number
 }
 export type MessageRow = Message & {
@@ -31,6 +33,8 @@ export function toConversationDTO(row: ConversationRow): ConversationDTO {
       id: row.contact_id,
       name: row.contact_name,
       email: row.contact_email,
+      phone: row.contact_phone,
+      attributes: parseAttributes(row.contact_attributes),
       createdAt: row.contact_created_at,
     },
     createdAt: row.created_at,
@@ -46,6 +50,24 @@ export function toConversationDTO(row: ConversationRow): ConversationDTO {
           }
         : null,
   }
+}
+
+/** A contact's stored attributes as strings by key; anything malformed reads as none. */
+export function parseAttributes(raw: string | null | undefined): Record<string, string> {
+  if (!raw) return {}
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    return {}
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {}
+  const attributes: Record<string, string> = {}
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string') attributes[key] = v
+    else if (typeof v === 'number' || typeof v === 'boolean') attributes[key] = String(v)
+  }
+  return attributes
 }
 
 export function toMessageDTO(row: MessageRow): MessageDTO {

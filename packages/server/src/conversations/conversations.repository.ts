@@ -15,6 +15,8 @@ export function createConversationsRepository(db: Q) {
       .select([
         'contacts.name as contact_name',
         'contacts.email as contact_email',
+        'contacts.phone as contact_phone',
+        'contacts.attributes as contact_attributes',
         'contacts.created_at as contact_created_at',
       ])
 

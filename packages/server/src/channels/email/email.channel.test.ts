@@ -45,7 +45,7 @@ function mail(o: {
 async function until<T>(
   label: string,
   check: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
+  timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {

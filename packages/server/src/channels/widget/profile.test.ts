@@ -107,6 +107,19 @@ describe.each(dbKinds())('widget pre-chat form on %s', (kind) => {
       phone: '+86 (10) 1234-5678',
     })
     expect(JSON.parse(contact.attributes)).toEqual({ order_no: 'A-1' })
+    const sent = await k.request('POST', '/api/widget/messages', {
+      bearer: v.visitorToken,
+      body: { clientId: 'prechat-lin', text: 'Where is my order?' },
+    })
+    expect(sent.status).toBeLessThan(300)
+    const seen = await k.request('GET', `/api/conversations/${sent.json.conversationId}`, {
+      cookie,
+    })
+    expect(seen.status).toBe(200)
+    expect(seen.json.conversation.contact).toMatchObject({
+      phone: '+86 (10) 1234-5678',
+      attributes: { order_no: 'A-1' },
+    })
   })
 
   test('an unknown field is refused, and the route needs a visitor token', async () => {
