@@ -1,11 +1,12 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
-  ADMIN,
   artifact,
   CuttableProxy,
   type KefuProcess,
   launchBrowser,
+  openDemoWidget,
+  signInAgent,
   startKefuProcess,
 } from './harness.js'
 
@@ -52,11 +53,7 @@ describe('live chat from the demo website to the inbox and back', () => {
       locale: 'en-US',
     })
     const agent = await agentContext.newPage()
-    await agent.goto(`http://127.0.0.1:${proxy.port}/`)
-    await agent.fill('[data-testid="login-email"]', ADMIN.email)
-    await agent.fill('[data-testid="login-password"]', ADMIN.password)
-    await agent.click('[data-testid="login-submit"]')
-    await agent.locator('[data-testid="connection"][data-state="online"]').waitFor()
+    await signInAgent(agent, `http://127.0.0.1:${proxy.port}/`)
     await agent.click('[data-testid="view-all"]')
 
     // The visitor browses the demo site on a different origin (localhost vs 127.0.0.1).
@@ -65,10 +62,7 @@ describe('live chat from the demo website to the inbox and back', () => {
       locale: 'en-US',
     })
     const site = await visitorContext.newPage()
-    await site.goto(`http://localhost:${kefu.port}/demo`)
-    await site.click('#kefu-launcher')
-    const widget = site.frameLocator('#kefu-frame')
-    await widget.locator('[data-testid="connection"][data-state="online"]').waitFor()
+    const widget = await openDemoWidget(site, kefu.port)
     await widget
       .locator('[data-testid="composer"]')
       .fill('Hello, is my tea shipped yet? 我的茶叶发货了吗？')

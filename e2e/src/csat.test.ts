@@ -1,6 +1,13 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { ADMIN, artifact, type KefuProcess, launchBrowser, startKefuProcess } from './harness.js'
+import {
+  artifact,
+  type KefuProcess,
+  launchBrowser,
+  openDemoWidget,
+  signInAgent,
+  startKefuProcess,
+} from './harness.js'
 
 // Customer satisfaction, end to end: the agent resolves a chat in the inbox, the visitor's widget
 // asks "How did we do?" at once, the visitor gives four stars (by keyboard) with a comment, and the
@@ -25,11 +32,7 @@ describe('rating a resolved chat', () => {
       locale: 'en-US',
     })
     const agent = await agentContext.newPage()
-    await agent.goto(kefu.url)
-    await agent.fill('[data-testid="login-email"]', ADMIN.email)
-    await agent.fill('[data-testid="login-password"]', ADMIN.password)
-    await agent.click('[data-testid="login-submit"]')
-    await agent.locator('[data-testid="connection"][data-state="online"]').waitFor()
+    await signInAgent(agent, kefu.url)
     await agent.click('[data-testid="view-all"]')
 
     // The visitor chats from the demo site (another origin).
@@ -38,10 +41,7 @@ describe('rating a resolved chat', () => {
       locale: 'en-US',
     })
     const site = await visitorContext.newPage()
-    await site.goto(`http://localhost:${kefu.port}/demo`)
-    await site.click('#kefu-launcher')
-    const widget = site.frameLocator('#kefu-frame')
-    await widget.locator('[data-testid="connection"][data-state="online"]').waitFor()
+    const widget = await openDemoWidget(site, kefu.port)
     await widget.locator('[data-testid="composer"]').fill('Can I change my delivery address?')
     await widget.locator('[data-testid="send"]').click()
     await widget.locator('[data-testid="message"][data-state="sent"]').first().waitFor()

@@ -2,7 +2,13 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { startDovecot, type TestImapServer } from '../../packages/server/src/test/dovecot.js'
 import { startSmtpListener } from '../../packages/server/src/test/smtp.js'
-import { ADMIN, artifact, type KefuProcess, launchBrowser, startKefuProcess } from './harness.js'
+import {
+  artifact,
+  type KefuProcess,
+  launchBrowser,
+  signInAgent,
+  startKefuProcess,
+} from './harness.js'
 
 // Email end to end: a customer's mail delivered into a real IMAP server appears live in the agent's
 // inbox; the agent answers in the browser; the SMTP listener receives a reply that threads.
@@ -29,11 +35,7 @@ afterAll(async () => {
 
 test('mail delivered to the mailbox appears live, and the agent’s reply threads', async () => {
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 }, locale: 'en-US' })
-  await page.goto(kefu.url)
-  await page.fill('[data-testid="login-email"]', ADMIN.email)
-  await page.fill('[data-testid="login-password"]', ADMIN.password)
-  await page.click('[data-testid="login-submit"]')
-  await page.locator('[data-testid="connection"][data-state="online"]').waitFor()
+  await signInAgent(page, kefu.url)
 
   // The admin adds the mailbox (through the API the settings screen uses).
   const created = await page.evaluate(

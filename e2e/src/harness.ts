@@ -4,7 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Browser, chromium } from 'playwright-core'
+import { type Browser, chromium, type FrameLocator, type Page } from 'playwright-core'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 export const CLI = join(root, 'packages/server/dist/cli.js')
@@ -174,4 +174,22 @@ export class CuttableProxy {
 export function artifact(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true })
   return join(ARTIFACTS, name)
+}
+
+/** Signs the admin in to the inbox at `url` and waits until its live connection is up. */
+export async function signInAgent(page: Page, url: string): Promise<void> {
+  await page.goto(url)
+  await page.fill('[data-testid="login-email"]', ADMIN.email)
+  await page.fill('[data-testid="login-password"]', ADMIN.password)
+  await page.click('[data-testid="login-submit"]')
+  await page.locator('[data-testid="connection"][data-state="online"]').waitFor()
+}
+
+/** Opens the chat on the demo website and waits until the widget is connected. */
+export async function openDemoWidget(page: Page, port: number): Promise<FrameLocator> {
+  await page.goto(`http://localhost:${port}/demo`)
+  await page.click('#kefu-launcher')
+  const widget = page.frameLocator('#kefu-frame')
+  await widget.locator('[data-testid="connection"][data-state="online"]').waitFor()
+  return widget
 }
