@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -7,7 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, type FrameLocator, type Page } from 'playwright-core'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
-export const CLI = join(root, 'packages/server/dist/cli.js')
+/** The built `kefu` command; KEFU_E2E_CLI runs the tests against another build of it. */
+export const CLI = process.env.KEFU_E2E_CLI ?? join(root, 'packages/server/dist/cli.js')
 export const ARTIFACTS = join(root, '.e2e-artifacts')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ADMIN = { email: 'ada@acme.test', password: 'e2e password 123', name: 'Ada' }
@@ -192,4 +194,92 @@ export async function openDemoWidget(page: Page, port: number): Promise<FrameLoc
   const widget = page.frameLocator('#kefu-frame')
   await widget.locator('[data-testid="connection"][data-state="online"]').waitFor()
   return widget
+}
+
+export type AdminFetch = (path: string, init?: RequestInit) => Promise<Response>
+
+/**
+ * Signs the admin in over HTTP for checks and set-up a screen is not needed for; the returned
+ * fetch carries the session cookie and the inbox's Origin, as the browser would.
+ */
+export async function adminApi(url: string): Promise<AdminFetch> {
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
+  })
+  if (!login.ok) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`)
+  const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? ''
+  return (path, init = {}) => {
+    const headers = new Headers(init.headers)
+    headers.set('cookie', cookie)
+    headers.set('origin', url)
+    if (typeof init.body === 'string') headers.set('content-type', 'application/json')
+    return fetch(`${url}${path}`, { ...init, headers })
+  }
+}
+
+/** The widget inbox's public token (the `data-inbox` of the embed snippet). */
+export async function widgetToken(api: AdminFetch): Promise<string> {
+  const res = await api('/api/inboxes')
+  const { inboxes } = (await res.json()) as {
+    inboxes: { kind: string; publicToken: string | null }[]
+  }
+  const token = inboxes.find((i) => i.kind === 'widget')?.publicToken
+  if (!token) throw new Error('no website inbox')
+  return token
+}
+
+/** A customer's website: a real HTTP server on loopback with one page embedding the widget. */
+export interface HostSite {
+  /** The page's address. */
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * Serves a page that loads the widget from `kefuOrigin` with the embed snippet; `head` and `body`
+ * are the page's own markup (its styles, its content), put in as they are. A real server rather
+ * than a routed response: Chromium lets only pages served from loopback load scripts from loopback.
+ */
+export async function serveHostSite(input: {
+  kefuOrigin: string
+  token: string
+  head?: string
+  body?: string
+  /** false: the page leaves the snippet out, for the test to add it later (as a tag manager). */
+  embed?: boolean
+}): Promise<HostSite> {
+  const snippet = `<script src="${input.kefuOrigin}/widget.js" data-inbox="${input.token}" async></script>`
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Shop</title>
+${input.head ?? ''}
+</head>
+<body>
+${input.body ?? '<h1>Shop</h1>'}
+${input.embed === false ? '' : snippet}
+</body>
+</html>`
+  const server = createHttpServer((req, res) => {
+    if (req.url !== '/') {
+      res.writeHead(404).end()
+      return
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
 }

@@ -11,16 +11,24 @@ import type {
   EventsPage,
   Id,
   InboxDTO,
+  InboxHoursDTO,
   MailboxDTO,
   MailboxHealthDTO,
   MailboxSettings,
   MeResponse,
   MessageDTO,
   QuarantineItemDTO,
+  UploadDTO,
   WidgetSettings,
 } from '@kefu/protocol'
 import type { StatusFilter, View } from './conversations'
 import type { EmailRecipients } from './recipients'
+
+/** A website inbox's business hours, and the organisation's zone they default to. */
+export interface InboxHoursResponse {
+  hours: InboxHoursDTO
+  accountTimezone: string
+}
 
 /** A website inbox's identity verification (admins only: the secret signs visitors' ids). */
 export interface IdentitySettings {
@@ -50,6 +58,8 @@ interface RequestOptions {
   body?: unknown
   /** Auth calls expect 401 as an answer, not as a lost session. */
   expect401?: boolean
+  /** A multipart body (file uploads); the browser sets its content type. */
+  form?: FormData
 }
 
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -62,6 +72,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     init.headers = { accept: 'application/json', 'content-type': 'application/json' }
     init.body = JSON.stringify(options.body)
   }
+  if (options.form) init.body = options.form
   let response: Response
   try {
     response = await fetch(path, init)
@@ -116,9 +127,23 @@ export const api = {
     ),
   sendMessage: (
     id: Id,
-    body: { clientId: string; text: string; private: boolean; email?: EmailRecipients },
+    body: {
+      clientId: string
+      text: string
+      private: boolean
+      email?: EmailRecipients
+      attachmentIds?: Id[]
+    },
   ) =>
     request<MessageDTO>('POST', `/api/conversations/${encodeURIComponent(id)}/messages`, { body }),
+  /** Stores a file to send in this conversation with sendMessage's attachmentIds. */
+  uploadAttachment: (id: Id, file: File) => {
+    const form = new FormData()
+    form.append('file', file, file.name)
+    return request<UploadDTO>('POST', `/api/conversations/${encodeURIComponent(id)}/attachments`, {
+      form,
+    })
+  },
   retryDelivery: (conversationId: Id, messageId: Id) =>
     request<void>(
       'POST',
@@ -167,6 +192,12 @@ export const api = {
   saveWidgetSettings: (inboxId: Id, settings: WidgetSettings) =>
     request<InboxDTO>('PUT', `/api/inboxes/${encodeURIComponent(inboxId)}/settings`, {
       body: settings,
+    }),
+  hours: (inboxId: Id) =>
+    request<InboxHoursResponse>('GET', `/api/inboxes/${encodeURIComponent(inboxId)}/hours`),
+  saveHours: (inboxId: Id, hours: InboxHoursDTO) =>
+    request<InboxHoursResponse>('PUT', `/api/inboxes/${encodeURIComponent(inboxId)}/hours`, {
+      body: hours,
     }),
   identity: (inboxId: Id) =>
     request<IdentitySettings>('GET', `/api/inboxes/${encodeURIComponent(inboxId)}/identity`),

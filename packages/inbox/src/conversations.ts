@@ -8,6 +8,7 @@ import type {
   Id,
   MessageDTO,
 } from '@kefu/protocol'
+import { previewText } from './files'
 
 export type View = 'mine' | 'unassigned' | 'all'
 export type StatusFilter = 'open' | 'resolved'
@@ -168,7 +169,7 @@ function applyMessage(
     lastActivityAt: Math.max(conversation.lastActivityAt, message.createdAt),
     lastMessage:
       visible && !older
-        ? { text: message.text, direction: message.direction, createdAt: message.createdAt }
+        ? { text: previewText(message), direction: message.direction, createdAt: message.createdAt }
         : previous,
   }
 }

@@ -119,6 +119,15 @@ describe('activity lines', () => {
     )
   })
 
+  test('an email sent to a visitor who left says how many replies went to whom', () => {
+    const one: ActivityDTO = { kind: 'emailed', actorName: null, to: 'mei@example.com', count: 1 }
+    const two: ActivityDTO = { ...one, count: 2 }
+    expect(activityText(line(one), 'en')).toBe('Reply emailed to mei@example.com')
+    expect(activityText(line(two), 'en')).toBe('2 replies emailed to mei@example.com')
+    expect(activityText(line(two), 'zh-CN')).toBe('已将 2 条回复通过邮件发给 mei@example.com')
+    expect(activityText(line(two), 'zh-TW')).toBe('已將 2 則回覆以郵件寄給 mei@example.com')
+  })
+
   test('without an actor (the system did it) they still read as a sentence', () => {
     expect(
       activityText(line({ kind: 'assigned', actorName: null, assigneeName: '王芳' }), 'zh-CN'),

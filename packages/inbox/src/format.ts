@@ -91,6 +91,10 @@ export function activityText(message: Pick<MessageDTO, 'text' | 'activity'>, lan
       return actor
         ? translate(lang, `activity.${activity.kind}`, { actor })
         : translate(lang, `activity.${activity.kind}.noActor`)
+    case 'emailed':
+      return activity.count === 1
+        ? translate(lang, 'activity.emailed.one', { to: activity.to })
+        : translate(lang, 'activity.emailed', { to: activity.to, count: activity.count })
     default:
       return message.text
   }

@@ -12,6 +12,7 @@ import type {
   InboxDTO,
   MeResponse,
   MessageDTO,
+  UploadDTO,
 } from '@kefu/protocol'
 import { batch, computed, effect, signal } from '@preact/signals'
 import { ApiError, api, setUnauthorizedHandler } from './api'
@@ -31,10 +32,13 @@ import {
 } from './conversations'
 import { newClientId } from './format'
 import { errorCodeKey, locale, t } from './i18n'
+import { availabilityChosen, startAutoAway, stopAutoAway } from './presence'
 import { applyRatingEvents, type Ratings, setRating } from './ratings'
 import { type ConnectionState, RealtimeClient } from './realtime'
+import { applySeenEvents, type SeenMarks, setSeen } from './receipts'
 import type { EmailRecipients } from './recipients'
 import { SnapshotTracker } from './snapshot'
+import { chime } from './sound'
 import {
   addMessages,
   addPending,
@@ -45,7 +49,7 @@ import {
   type Timeline,
   updateMessage,
 } from './timeline'
-import { TypingNotifier, TypingTracker } from './typing'
+import { type ComposerDraft, TypingNotifier, TypingTracker } from './typing'
 
 // ---------- routing ----------
 
@@ -167,9 +171,14 @@ async function signedOut(): Promise<void> {
   session.value = { status: 'signed-out', needsSetup }
 }
 
-export async function setAvailability(availability: Availability): Promise<void> {
+/** `automatic`: set by the inbox after inactivity (presence.ts), not chosen by the agent. */
+export async function setAvailability(
+  availability: Availability,
+  automatic = false,
+): Promise<void> {
   const current = me.value
   if (!current) return
+  if (!automatic) availabilityChosen()
   try {
     const agent = await api.setAvailability(availability)
     session.value = { status: 'signed-in', me: { ...current, agent } }
@@ -207,6 +216,8 @@ export const connection = signal<ConnectionState>('connecting')
 export const timelines = signal<ReadonlyMap<Id, Timeline>>(new Map())
 /** Customers' ratings of the conversations this session opened, kept current by events. */
 export const ratings = signal<Ratings>(new Map())
+/** Read receipts: how far each customer has seen the team's replies ("Seen"). */
+export const seen = signal<SeenMarks>(new Map())
 export const conversationStatus = signal<
   ReadonlyMap<Id, { loading: boolean; error: string | null }>
 >(new Map())
@@ -341,8 +352,9 @@ const typingNotifier = new TypingNotifier({
   },
 })
 
-export function noteTyping(conversationId: Id): void {
-  typingNotifier.input(conversationId)
+/** The composer's text or mode changed: the customer sees "typing" only for a reply. */
+export function noteTyping(conversationId: Id, draft: ComposerDraft): void {
+  typingNotifier.update(conversationId, draft)
 }
 
 export function stopTyping(): void {
@@ -359,6 +371,8 @@ function applyEvents(events: EventDTO[]): void {
     snapshots.record(events)
     const rated = applyRatingEvents(ratings.peek(), events)
     if (rated !== ratings.peek()) ratings.value = rated
+    const seenNow = applySeenEvents(seen.peek(), events)
+    if (seenNow !== seen.peek()) seen.value = seenNow
     for (const event of events) {
       const result = applyEvent(state, event, attention())
       state = result.state
@@ -385,6 +399,8 @@ function applyEvents(events: EventDTO[]): void {
       if (event.type === 'message.updated') continue
       if (message.direction === 'incoming') {
         typingTracker.set(event.conversationId, 'contact', false)
+        // A customer writing where the agent is not looking: the chime, if they turned it on.
+        if (event.conversationId !== openId || !pageVisible.peek()) chime()
         if (event.conversationId === openId && pageVisible.peek()) scheduleMarkRead(openId)
       }
     }
@@ -459,6 +475,7 @@ function startInbox(): void {
         list.value = emptyList
         timelines.value = new Map()
         ratings.value = new Map()
+        seen.value = new Map()
       })
       void loadList()
       const id = selectedId.peek()
@@ -474,6 +491,10 @@ function startInbox(): void {
   })
   connection.value = 'connecting'
   client.start()
+  startAutoAway({
+    current: () => me.peek()?.agent.availability ?? null,
+    set: (availability) => void setAvailability(availability, true),
+  })
   tick = setInterval(() => {
     now.value = Date.now()
   }, 30_000)
@@ -499,6 +520,7 @@ function startInbox(): void {
 
 function stopInbox(): void {
   stopSelectionEffect?.()
+  stopAutoAway()
   stopSelectionEffect = null
   typingNotifier.stop()
   client?.stop()
@@ -520,6 +542,7 @@ function stopInbox(): void {
     listStatus.value = { loading: false, loaded: false, error: null }
     timelines.value = new Map()
     ratings.value = new Map()
+    seen.value = new Map()
     conversationStatus.value = new Map()
     agents.value = []
     inboxes.value = []
@@ -555,8 +578,9 @@ export async function loadConversation(id: Id): Promise<void> {
           // while the request was out are added too, and nothing already present by id twice.
           updateTimeline(id, (timeline) => mergeHistory(timeline, id, { messages, seq }, during))
           // The rating lives beside the list row: conversation events carry none.
-          const { rating, ...dto } = conversation
+          const { rating, contactReadSeq, ...dto } = conversation
           ratings.value = applyRatingEvents(setRating(ratings.peek(), id, rating, seq), during)
+          seen.value = applySeenEvents(setSeen(seen.peek(), id, contactReadSeq ?? 0), during)
           const open = selectedId.peek() === id && pageVisible.peek()
           const row = { ...dto, unreadCount: open ? 0 : dto.unreadCount }
           list.value = mergeSnapshot(
@@ -601,6 +625,8 @@ export async function sendMessage(input: {
   clientId?: string
   /** Email conversations: the reply's recipients (notes have none). */
   email?: EmailRecipients
+  /** Uploaded files to send with it. */
+  attachments?: UploadDTO[]
 }): Promise<void> {
   const clientId = input.clientId ?? newClientId()
   const { conversationId, text } = input
@@ -616,6 +642,7 @@ export async function sendMessage(input: {
       state: 'sending',
       error: null,
       ...(email ? { email } : {}),
+      ...(input.attachments?.length ? { attachments: input.attachments } : {}),
     }),
   )
   try {
@@ -624,6 +651,7 @@ export async function sendMessage(input: {
       text,
       private: input.private,
       ...(email ? { email } : {}),
+      ...(input.attachments?.length ? { attachmentIds: input.attachments.map((a) => a.id) } : {}),
     })
     batch(() => {
       updateTimeline(conversationId, (timeline) => addMessages(timeline, [message]))
@@ -664,6 +692,7 @@ export function retryMessage(conversationId: Id, clientId: string): void {
     private: pending.private,
     clientId,
     ...(pending.email ? { email: pending.email } : {}),
+    ...(pending.attachments ? { attachments: pending.attachments } : {}),
   })
 }
 

@@ -2,7 +2,7 @@
 // event `seq` the server gave them, so a message that arrives twice (HTTP reply, live event and
 // catch-up) or out of order still shows once and in the same place. Messages this agent is sending
 // live beside them, keyed by the clientId that makes a resend harmless.
-import type { EventDTO, Id, MessageDTO } from '@kefu/protocol'
+import type { EventDTO, Id, MessageDTO, UploadDTO } from '@kefu/protocol'
 import type { EmailRecipients } from './recipients'
 
 export type PendingState = 'sending' | 'failed'
@@ -18,6 +18,8 @@ export interface PendingMessage {
   error: string | null
   /** Email replies: who it goes to, so a retry sends it to the same people. */
   email?: EmailRecipients
+  /** Files sent with it (already uploaded), so a retry sends the same ones. */
+  attachments?: UploadDTO[]
 }
 
 export interface Timeline {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { TypingNotifier, TypingTracker } from './typing'
+import { showsTyping, TypingNotifier, TypingTracker } from './typing'
 
 function clock() {
   let now = 0
@@ -57,6 +57,57 @@ describe('typing notifier', () => {
     notifier.stop()
     notifier.stop()
     expect(sent).toEqual(['c1:true', 'c1:false', 'c2:true', 'c2:false'])
+  })
+})
+
+describe('typing from the composer', () => {
+  test('only a reply with text shows the customer typing', () => {
+    expect(showsTyping({ mode: 'reply', text: 'Hello' })).toBe(true)
+    expect(showsTyping({ mode: 'reply', text: '  \n' })).toBe(false)
+    expect(showsTyping({ mode: 'note', text: 'They were rude, careful' })).toBe(false)
+  })
+
+  test('an internal note never tells the customer the agent is typing', () => {
+    const c = clock()
+    const sent: string[] = []
+    const notifier = new TypingNotifier({
+      send: (id, typing) => sent.push(`${id}:${typing}`),
+      ...c,
+    })
+    notifier.update('c1', { mode: 'note', text: 'I' })
+    c.advance(2500)
+    notifier.update('c1', { mode: 'note', text: 'Internal only' })
+    c.advance(5000)
+    expect(sent).toEqual([])
+  })
+
+  test('a reply that turns into a note stops the typing at the next keystroke', () => {
+    const c = clock()
+    const sent: string[] = []
+    const notifier = new TypingNotifier({
+      send: (id, typing) => sent.push(`${id}:${typing}`),
+      ...c,
+    })
+    notifier.update('c1', { mode: 'reply', text: 'Dear' })
+    c.advance(500)
+    notifier.update('c1', { mode: 'note', text: 'Dear colleague' })
+    c.advance(2500)
+    notifier.update('c1', { mode: 'note', text: 'Dear colleague, please check' })
+    c.advance(5000)
+    expect(sent).toEqual(['c1:true', 'c1:false'])
+  })
+
+  test('emptying a reply stops the typing at once', () => {
+    const c = clock()
+    const sent: string[] = []
+    const notifier = new TypingNotifier({
+      send: (id, typing) => sent.push(`${id}:${typing}`),
+      ...c,
+    })
+    notifier.update('c1', { mode: 'reply', text: 'x' })
+    c.advance(100)
+    notifier.update('c1', { mode: 'reply', text: '' })
+    expect(sent).toEqual(['c1:true', 'c1:false'])
   })
 })
 

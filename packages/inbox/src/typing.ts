@@ -7,6 +7,20 @@ type ClearTimer = (handle: unknown) => void
 const defaultSet: SetTimer = (fn, ms) => setTimeout(fn, ms)
 const defaultClear: ClearTimer = (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>)
 
+/** What the agent has in the composer. */
+export interface ComposerDraft {
+  mode: 'reply' | 'note'
+  text: string
+}
+
+/**
+ * Whether the draft shows the customer "typing": only words they will receive, a reply with
+ * text. An internal note, or a reply emptied again, must not.
+ */
+export function showsTyping(draft: ComposerDraft): boolean {
+  return draft.mode === 'reply' && draft.text.trim().length > 0
+}
+
 export interface TypingNotifierOptions {
   send: (conversationId: Id, typing: boolean) => void
   now?: () => number
@@ -46,6 +60,12 @@ export class TypingNotifier {
     this.conversationId = conversationId
     if (this.idleTimer !== null) this.clearTimer(this.idleTimer)
     this.idleTimer = this.setTimer(() => this.stop(), this.options.idleMs ?? 3000)
+  }
+
+  /** The composer changed: signal typing for a reply with text, and stop for anything else. */
+  update(conversationId: Id, draft: ComposerDraft): void {
+    if (showsTyping(draft)) this.input(conversationId)
+    else this.stop()
   }
 
   /** On send, on idle, on switching conversation or mode: the customer should stop seeing it. */

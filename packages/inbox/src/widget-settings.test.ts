@@ -1,3 +1,4 @@
+import type { FileKind } from '@kefu/protocol'
 import { describe, expect, test } from 'vitest'
 import {
   addOrigin,
@@ -61,6 +62,8 @@ describe('origin validation', () => {
   })
 })
 
+const defaultFiles = { maxMb: '10', kinds: ['image', 'pdf', 'office', 'text', 'zip'] as FileKind[] }
+
 describe('settings form → request body', () => {
   test('stored settings fill the form; absent ones get the defaults', () => {
     expect(blank).toEqual({
@@ -71,6 +74,9 @@ describe('settings form → request body', () => {
       locale: '',
       allowedOrigins: [],
       preChat: [],
+      emailInboxId: '',
+      files: defaultFiles,
+      sound: true,
     })
     expect(
       formFromSettings({
@@ -89,6 +95,9 @@ describe('settings form → request body', () => {
       locale: 'zh-TW',
       allowedOrigins: ['https://a.example'],
       preChat: [],
+      emailInboxId: '',
+      files: defaultFiles,
+      sound: true,
     })
   })
 
@@ -101,6 +110,9 @@ describe('settings form → request body', () => {
       locale: 'zh-CN',
       allowedOrigins: ['https://shop.example.com', 'https://SHOP.example.com/'],
       preChat: [],
+      emailInboxId: '',
+      files: defaultFiles,
+      sound: true,
     }
     expect(settingsFromForm(form)).toEqual({
       ok: true,
@@ -117,6 +129,15 @@ describe('settings form → request body', () => {
       ok: true,
       settings: { color: DEFAULT_COLOR, position: 'right', allowedOrigins: [] },
     })
+  })
+
+  test('the email continuity inbox survives a save, and "off" leaves it out', () => {
+    const form = formFromSettings({ emailContinuity: { emailInboxId: 'mail-1' } })
+    expect(form.emailInboxId).toBe('mail-1')
+    const on = settingsFromForm(form)
+    expect(on.ok && on.settings.emailContinuity).toEqual({ emailInboxId: 'mail-1' })
+    const off = settingsFromForm({ ...form, emailInboxId: '' })
+    expect(off.ok && 'emailContinuity' in off.settings).toBe(false)
   })
 
   test('short colours are expanded; bad fields are named', () => {
@@ -265,4 +286,14 @@ describe('pre-chat form editor', () => {
     const none = settingsFromForm(blank)
     expect(none.ok && 'preChat' in none.settings).toBe(false)
   })
+})
+
+test('the reply tone is on unless turned off, and only "off" is stored', () => {
+  expect(formFromSettings({}).sound).toBe(true)
+  expect(formFromSettings({ notify: { sound: false } }).sound).toBe(false)
+  expect(settingsFromForm({ ...blank, sound: true })).toMatchObject({ ok: true })
+  const on = settingsFromForm({ ...blank, sound: true })
+  expect(on.ok && on.settings.notify).toBeUndefined()
+  const off = settingsFromForm({ ...blank, sound: false })
+  expect(off.ok && off.settings.notify).toEqual({ sound: false })
 })

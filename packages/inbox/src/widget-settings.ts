@@ -1,6 +1,12 @@
 // The website inbox's settings form: what the admin edits, the body PUT /api/inboxes/:id/settings
 // takes (it replaces the settings, so the whole object is always sent), and the live preview.
 import type { Locale, PreChatField, WidgetSettings } from '@kefu/protocol'
+import {
+  type FileForm,
+  fileFormFromSettings,
+  fileSettingsFromForm,
+  sameAsDefaultFiles,
+} from './files'
 
 /** The widget's colour when an inbox has none (the server uses the same). */
 export const DEFAULT_COLOR = '#1f6feb'
@@ -35,9 +41,21 @@ export interface WidgetForm {
   locale: Locale | ''
   allowedOrigins: string[]
   preChat: PreChatRow[]
+  /** What may be attached in chat. */
+  files: FileForm
+  /** The email inbox that emails replies to visitors who left; '' is off. */
+  emailInboxId: string
+  /** A tone for replies while the widget is closed or hidden (visitors can mute it). */
+  sound: boolean
 }
 
-export type WidgetField = 'color' | 'launcherText' | 'greeting' | 'allowedOrigins' | 'preChat'
+export type WidgetField =
+  | 'color'
+  | 'launcherText'
+  | 'greeting'
+  | 'allowedOrigins'
+  | 'preChat'
+  | 'files'
 
 export function formFromSettings(settings: WidgetSettings): WidgetForm {
   return {
@@ -47,6 +65,9 @@ export function formFromSettings(settings: WidgetSettings): WidgetForm {
     greeting: settings.greeting ?? '',
     locale: settings.locale ?? '',
     allowedOrigins: [...(settings.allowedOrigins ?? [])],
+    files: fileFormFromSettings(settings.files),
+    emailInboxId: settings.emailContinuity?.emailInboxId ?? '',
+    sound: settings.notify?.sound !== false,
     preChat: (settings.preChat?.fields ?? []).map((f) => ({
       key: f.key,
       type: f.type,
@@ -205,14 +226,20 @@ export function settingsFromForm(form: WidgetForm): SettingsResult {
   ) {
     fields.push('preChat')
   }
-  if (fields.length > 0 || !color) return { ok: false, fields }
+  const files = fileSettingsFromForm(form.files)
+  if (!files) fields.push('files')
+  if (fields.length > 0 || !color || !files) return { ok: false, fields }
 
   const settings: WidgetSettings = { color, position: form.position }
   if (launcherText) settings.launcherText = launcherText
   if (greeting) settings.greeting = greeting
   if (form.locale) settings.locale = form.locale
   settings.allowedOrigins = origins
+  if (!sameAsDefaultFiles(files)) settings.files = files
   if (form.preChat.length > 0) settings.preChat = { fields: preChatFromRows(form.preChat) }
+  if (form.emailInboxId) settings.emailContinuity = { emailInboxId: form.emailInboxId }
+  // On unless turned off, so only "off" is written.
+  if (!form.sound) settings.notify = { sound: false }
   return { ok: true, settings }
 }
 

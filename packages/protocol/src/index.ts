@@ -65,6 +65,26 @@ export interface WidgetSettings {
   allowedOrigins?: string[]
   /** Asked of each visitor before their first message; absent or no fields means no form. */
   preChat?: PreChatSettings
+  /**
+   * Email continuity: agent replies a visitor who left (and gave an email) did not see are
+   * emailed from this email inbox of the same account, batched, and the visitor's answer comes
+   * back into the chat. Absent or null: off. Admins set it; agents see it, visitors never.
+   */
+  emailContinuity?: EmailContinuitySettings | null
+  /** What visitors and agents may attach in chat; absent means the defaults (10 MB; every kind). */
+  files?: FileSettings
+  /** How the widget draws attention to a new reply while it is closed or the page is hidden. */
+  notify?: NotifySettings
+}
+
+export interface NotifySettings {
+  /** A short tone (the visitor can still mute it in the widget); default on. */
+  sound?: boolean
+}
+
+export interface EmailContinuitySettings {
+  /** An email inbox (kind 'email') of the same account; PUT settings refuses anything else. */
+  emailInboxId: Id
 }
 
 /** At most this many fields in a pre-chat form. */
@@ -148,6 +168,43 @@ export interface MessageDTO {
   activity?: ActivityDTO
   /** Replies a channel delivers (email): where the delivery stands. Agents only. */
   delivery?: DeliveryDTO
+  /** Files sent with the message (chat uploads, email attachments); absent when none. */
+  attachments?: AttachmentDTO[]
+}
+
+/** Kinds of file an inbox may accept; the kind is decided from the file's bytes, not its name. */
+export type FileKind = 'image' | 'pdf' | 'office' | 'text' | 'zip'
+
+export interface FileSettings {
+  /** Largest accepted file in bytes; at most 25 MB (26214400), default 10 MB. */
+  maxBytes?: number
+  /** Default: every kind. image = png, jpeg, gif, webp; office = Word, Excel, PowerPoint
+   * (OOXML and the older binary formats), OpenDocument; text = plain text and CSV. */
+  allowedTypes?: FileKind[]
+}
+
+/** A file attached to a message. */
+export interface AttachmentDTO {
+  id: Id
+  filename: string
+  contentType: string
+  size: number
+  /** A png, jpeg, gif or webp whose bytes match: shown inline as a preview. */
+  image: boolean
+  /**
+   * Path on the Kefu server (`/files/<id>?exp=…&sig=…`), signed and expiring (a day or so);
+   * every fetch of messages hands out fresh ones. null when the content was not kept.
+   */
+  url: string | null
+}
+
+/** POST /api/widget/attachments and POST /api/conversations/:id/attachments answer this. */
+export interface UploadDTO {
+  id: Id
+  filename: string
+  contentType: string
+  size: number
+  image: boolean
 }
 
 export interface DeliveryDTO {
@@ -167,12 +224,31 @@ export interface RatingDTO {
 /** Agent view of one conversation (GET /api/conversations/:id): with the customer's rating. */
 export interface AgentConversationDetailDTO extends AgentConversationDTO {
   rating: RatingDTO | null
+  /**
+   * Read receipt: the seq of the team's last reply the customer has seen (0: none). The agent
+   * shows "Seen" under that reply; `conversation.read` events with reader 'contact' move it.
+   */
+  contactReadSeq: number
+}
+
+/** One of the visitor's own conversations, as the widget lists them (GET /api/widget/conversations). */
+export interface VisitorConversationDTO {
+  id: Id
+  status: ConversationStatus
+  createdAt: Millis
+  /** The last message the visitor can see; the list is ordered by it, newest first. */
+  lastMessage: { text: string; direction: MessageDirection; createdAt: Millis } | null
+  /** The team's replies the visitor has not seen yet. */
+  unreadCount: number
 }
 
 export type ActivityDTO =
   | { kind: 'assigned'; actorName: string | null; assigneeName: string }
   | { kind: 'unassigned'; actorName: string | null }
   | { kind: 'resolved' | 'reopened'; actorName: string | null }
+  /** Agent replies the visitor had not seen were emailed to them (email continuity); the line's
+   * `delivery` tells how the email fares. */
+  | { kind: 'emailed'; actorName: null; to: string; count: number }
 
 // ---------- events ----------
 
@@ -223,6 +299,21 @@ export type EventDTO =
       at: Millis
       rating: RatingDTO
     }
+  | {
+      seq: number
+      /**
+       * A read receipt moved forward (it never moves back): everything up to `readSeq` (a message's
+       * seq) has been seen. reader 'contact': the customer saw the team's replies, for agents only
+       * (they show "Seen"). reader 'team': an agent read the customer's messages, public (the widget
+       * shows "Read" under the customer's own message); it names no agent.
+       */
+      type: 'conversation.read'
+      conversationId: Id
+      inboxId: Id
+      at: Millis
+      reader: 'contact' | 'team'
+      readSeq: number
+    }
 
 export interface EventsPage {
   events: EventDTO[]
@@ -246,12 +337,15 @@ export interface EventsPage {
 // GET  /api/inboxes                    → { inboxes: InboxDTO[] }   (only the caller's inboxes)
 // POST /api/inboxes (admin)            { kind: 'widget', name, settings? } → InboxDTO
 // PUT  /api/inboxes/:id/members (admin){ agentIds: Id[] } → 204
+// PUT  /api/inboxes/:id/settings (admin) WidgetSettings (replaces them all) → InboxDTO; an
+//                                      emailContinuity naming anything but an email inbox of the
+//                                      account → 400 inbox.continuity_invalid
 // GET  /api/conversations?view=mine|unassigned|all&status=open|resolved&inboxId=
 //                                      → { conversations: AgentConversationDTO[], seq } newest activity first
 // GET  /api/conversations/:id          → { conversation: AgentConversationDetailDTO, messages: MessageDTO[], seq }
 //                                      `seq`: the response reflects every event up to it (maybe some later
 //                                      ones too); apply events after it, skipping what you already have.
-// POST /api/conversations/:id/messages { clientId, text, private?: boolean } → MessageDTO
+// POST /api/conversations/:id/messages { clientId, text, private?: boolean, attachmentIds?: Id[] } → MessageDTO
 //                                      (private: true makes an internal note)
 // POST /api/conversations/:id/assign   { assigneeId: Id | null } → AgentConversationDTO
 // POST /api/conversations/:id/status   { status: 'open' | 'resolved' | 'pending' } → AgentConversationDTO
@@ -270,6 +364,19 @@ export interface EventsPage {
 // POST /api/inboxes/:id/quarantine/:qid/reprocess (admin) → { status, conversationId, … }
 // GET  /api/messages/:id/email          → EmailDetailsDTO (404 for messages that are not email)
 // GET  /api/attachments/:id             → the file, as a download
+// POST /api/conversations/:id/attachments multipart/form-data with one `file` → 201 UploadDTO
+//                                      (413 file.too_large, 415 file.type_not_allowed, by the
+//                                      inbox's FileSettings; details.reason 'mismatch' when the
+//                                      bytes are not what the name says). Send it with
+//                                      `attachmentIds` on POST /api/conversations/:id/messages
+//                                      (in that conversation only; text may then be empty).
+//                                      An id that is not the caller's own unsent upload: 400
+//                                      attachment.invalid.
+// GET  /files/:id?exp=&sig=            a message's file (the AttachmentDTO url; no cookie or token
+//                                      needed, the signature is the permission). 403
+//                                      file.link_expired, 404 file.not_found when tampered.
+//                                      Inline only for png/jpeg/gif/webp whose bytes match,
+//                                      otherwise a download; nosniff, CSP sandbox, private cache.
 // POST /api/conversations/email         { inboxId, clientId, to, name?, cc?, bcc?, subject, text }
 //                                       → { conversationId, message } (a new outbound email conversation)
 // POST /api/conversations/:id/messages  in an email conversation also takes
@@ -397,8 +504,28 @@ export type AgentServerFrame =
 // GET  /api/widget/config?inbox=TOKEN  → WidgetConfig
 // POST /api/widget/session             { inbox: TOKEN, visitorToken?: string } → WidgetSession
 //                                      (an unknown or missing visitorToken gets a new visitor)
-// GET  /api/widget/messages            → { conversation: ConversationDTO | null, messages: MessageDTO[] }
-// POST /api/widget/messages            { clientId, text } → MessageDTO (first message opens the conversation)
+// GET  /api/widget/messages?conversationId=
+//                                      → { conversation: ConversationDTO | null, messages: MessageDTO[],
+//                                        teamReadSeq } (without conversationId: the latest one)
+// POST /api/widget/attachments        multipart/form-data with one `file` → 201 UploadDTO; the
+//                                      upload is this visitor's, to send in their own conversation
+//                                      (413 file.too_large, 415 file.type_not_allowed: the inbox's
+//                                      WidgetConfig.inbox.files; details.reason 'mismatch' when the
+//                                      bytes are not what the name says)
+// POST /api/widget/messages            { clientId, text, conversationId?, new?: true, attachmentIds? }
+//                                      → MessageDTO (text may be empty when attachmentIds are given;
+//                                      an id that is not this visitor's unsent upload: 400
+//                                      attachment.invalid)
+//                                      Without either, the visitor's latest conversation continues (the
+//                                      first message opens one); `conversationId` writes into that one
+//                                      of the visitor's own (reopening it if resolved), `new: true`
+//                                      opens another. Someone else's id: 404 conversation.not_found.
+// GET  /api/widget/conversations       → { conversations: VisitorConversationDTO[] } the visitor's own in
+//                                      this inbox, latest message first (at most 50)
+// POST /api/widget/read                { conversationId, seq } → { readSeq } read receipt: the visitor
+//                                      saw the team's replies up to `seq` while the widget was open and
+//                                      the page visible (the socket frame `read` does the same). It
+//                                      never moves back; agents learn of it by `conversation.read`.
 // GET  /api/widget/events?since=N      → EventsPage (only this visitor's conversations, never notes)
 // POST /api/widget/rating              { conversationId, score: 1..5, comment?: string | null }
 //                                      → RatingDTO. Only the visitor's own conversation in this
@@ -435,8 +562,88 @@ export interface WidgetConfig {
     locale: Locale | null
     /** The pre-chat form's fields; empty means no form. */
     preChat: PreChatField[]
+    /** What the visitor may attach (checked again by the server). */
+    files: { maxBytes: number; allowedTypes: FileKind[] }
+    /** Play a tone for a reply while the widget is closed or hidden (the visitor may mute it). */
+    sound: boolean
   }
+  /** Same as `availability.canAnswer`: someone can answer now. */
   agentsOnline: boolean
+  availability: WidgetAvailability
+}
+
+// ---------- availability and business hours ----------
+//
+// GET  /api/inboxes/:id/hours (admin)  → { hours: InboxHoursDTO, accountTimezone: string }
+// PUT  /api/inboxes/:id/hours (admin)  InboxHoursDTO → same as GET (400 request.invalid with
+//                                      details.issues: bad "HH:MM", unknown time zone, bad date,
+//                                      more than 6 intervals a day or 100 holidays)
+// POST /api/widget/offline             { clientId, email, name?, text } → 201 { message: MessageDTO }
+//                                      The offline form: the email (and name) go on the visitor's
+//                                      own contact, exactly like the pre-chat form (never another
+//                                      contact, never a verified user's), and the text opens or
+//                                      continues the visitor's conversation. 400 request.invalid
+//                                      with details.issues at path email | name | text.
+//
+// An agent counts as available for an inbox only when they are a member of it, set `online`, and
+// have at least one connected inbox socket. A visitor socket hears `{ type: 'availability' }`
+// with the inbox's new WidgetAvailability whenever that changes.
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
+/** What the widget promises while nobody can answer: keep chatting, or an offline form. */
+export type WhenUnavailable = 'keep-open' | 'offline-form'
+/** The reply time the widget announces: "in a few minutes / hours / a day". */
+export type ReplyTime = 'minutes' | 'hours' | 'day'
+
+/**
+ * Local wall-clock times "HH:MM" in the inbox's time zone; `to` may be "24:00", and a `to` not
+ * after `from` runs past midnight into the next day (22:00–02:00).
+ */
+export interface HoursInterval {
+  from: string
+  to: string
+}
+
+export interface Holiday {
+  /** A local date, YYYY-MM-DD: closed all day (intervals of the day before still run out). */
+  date: string
+  name?: string
+}
+
+export interface InboxHoursDTO {
+  /** Shown in the widget's header instead of the inbox name. */
+  teamName: string | null
+  /** IANA time zone; null: the account's. */
+  timezone: string | null
+  /** false: always open (then only agents' availability counts). */
+  enabled: boolean
+  /** At most 6 intervals a day; a missing or empty day is closed. */
+  weekly: Partial<Record<Weekday, HoursInterval[]>>
+  /** At most 100. */
+  holidays: Holiday[]
+  whenUnavailable: WhenUnavailable
+  replyTime: ReplyTime
+}
+
+export interface WidgetAgentAvatar {
+  /** The agent's display name (never an email). */
+  name: string
+  initials: string
+  /** A CSS colour chosen from the agent's id. */
+  color: string
+}
+
+export interface WidgetAvailability {
+  teamName: string | null
+  /** Up to 3 agents who can answer now. */
+  agents: WidgetAgentAvatar[]
+  canAnswer: boolean
+  /** Why nobody can answer (null when someone can). */
+  reason: 'no-agents' | 'out-of-hours' | null
+  /** Out of hours: when the next opening starts, if one is within a year. */
+  backAt: Millis | null
+  replyTime: ReplyTime
+  whenUnavailable: WhenUnavailable
 }
 
 /** What a host page passes to Kefu.identify(): its user id, signed by its backend. */
@@ -455,21 +662,36 @@ export interface WidgetSession {
   visitorId: Id
   conversation: ConversationDTO | null
   messages: MessageDTO[]
+  /** Read receipt: the seq of the visitor's last message the team has read (0: none). */
+  teamReadSeq: number
   /** Apply events after this seq. */
   seq: number
 }
 
 export type VisitorClientFrame =
   | { type: 'auth'; visitorToken: string }
-  | { type: 'message'; clientId: string; text: string }
-  | { type: 'typing'; typing: boolean }
+  /** conversationId / new: as in POST /api/widget/messages. */
+  | {
+      type: 'message'
+      clientId: string
+      text: string
+      conversationId?: Id
+      new?: true
+      /** The visitor's own unsent uploads; text may then be empty. */
+      attachmentIds?: Id[]
+    }
+  | { type: 'typing'; typing: boolean; conversationId?: Id }
+  /** Read receipt, as POST /api/widget/read; answered only by a `conversation.read` event. */
+  | { type: 'read'; conversationId: Id; seq: number }
   | { type: 'ping' }
 
 export type VisitorServerFrame =
   | { type: 'ready'; seq: number }
   | { type: 'event'; event: EventDTO }
   | { type: 'ack'; clientId: string; message: MessageDTO }
-  | { type: 'typing'; typing: boolean; agentName: string | null }
+  /** conversationId: which of the visitor's conversations the agent is typing in. */
+  | { type: 'typing'; typing: boolean; agentName: string | null; conversationId?: Id }
+  | { type: 'availability'; availability: WidgetAvailability }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string; clientId?: string }
 

@@ -7,9 +7,11 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { authRoutes } from './agents/auth.routes.js'
+import { availabilityRoutes } from './availability/availability.routes.js'
 import { emailRoutes } from './channels/email/email.routes.js'
 import { widgetRoutes } from './channels/widget/widget.routes.js'
 import { conversationsRoutes } from './conversations/conversations.routes.js'
+import { fileServingRoutes, filesRoutes, isUploadRequest } from './files/files.routes.js'
 import { inboxesRoutes } from './inboxes/inboxes.routes.js'
 import { parseSettings } from './inboxes/inboxes.usecases.js'
 import type { Services } from './services.js'
@@ -95,24 +97,28 @@ export function createApp(s: Services, assets = defaultAssets) {
   })
 
   const api = new Hono<AppEnv>()
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY,
-      onError: () => {
-        throw new AppError(
-          'request.too_large',
-          `Request bodies are limited to ${MAX_BODY / 1024} KiB.`,
-        )
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY,
+    onError: () => {
+      throw new AppError(
+        'request.too_large',
+        `Request bodies are limited to ${MAX_BODY / 1024} KiB.`,
+      )
+    },
+  })
+  // File uploads set their own, larger limit (files/files.routes.ts).
+  api.use('*', (c, next) =>
+    isUploadRequest(c.req.method, c.req.path) ? next() : limitBody(c, next),
   )
   api.route('/', authRoutes(s))
   api.route('/', inboxesRoutes(s))
+  api.route('/', availabilityRoutes(s))
   api.route('/', conversationsRoutes(s))
   api.route('/', widgetRoutes(s))
   api.route('/', emailRoutes(s))
+  api.route('/', filesRoutes(s))
   app.route('/api', api)
+  app.route('/', fileServingRoutes(s))
 
   mountWidget(app, s, assets.widget)
   mountInbox(app, assets.inbox)

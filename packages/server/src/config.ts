@@ -21,6 +21,8 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  EMAIL_CONTINUITY_DELAY_SECONDS: z.coerce.number().min(0).max(3600).default(90),
+  EMAIL_CONTINUITY_WINDOW_SECONDS: z.coerce.number().min(0).max(86_400).default(300),
 })
 
 export interface Config {
@@ -34,6 +36,9 @@ export interface Config {
   secretSource: 'env' | 'file' | 'generated'
   logLevel: string
   trustProxy: boolean
+  /** Email continuity: the first email waits delayMs (a visitor who is just reconnecting sees the
+   * reply in the chat instead); later ones at least windowMs after the previous. */
+  emailContinuity?: { delayMs: number; windowMs: number }
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +64,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretSource: source,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    emailContinuity: {
+      delayMs: e.EMAIL_CONTINUITY_DELAY_SECONDS * 1000,
+      windowMs: e.EMAIL_CONTINUITY_WINDOW_SECONDS * 1000,
+    },
   }
 }
 

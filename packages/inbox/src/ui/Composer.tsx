@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { t } from '../i18n'
 import { type ParsedRecipients, parseRecipients, readRecipients } from '../recipients'
 import { drafts, noteTyping, sendMessage, stopTyping } from '../store'
+import { AttachButton, ComposerFiles, useComposerFiles } from './Files'
 import { LockIcon, SendIcon } from './icons'
 
 const MAX_LENGTH: MaxMessageLength = 10_000
@@ -34,6 +35,7 @@ export function Composer(props: {
     saved?.email ?? { to: props.contactEmail ?? '', cc: '', bcc: '', open: false },
   )
   const input = useRef<HTMLTextAreaElement>(null)
+  const files = useComposerFiles(conversationId)
 
   useEffect(() => {
     drafts.set(conversationId, { text, mode, ...(email ? { email: recipients } : {}) })
@@ -42,7 +44,12 @@ export function Composer(props: {
   const emailReply = email && mode === 'reply'
   const checked = emailReply ? readRecipients(recipients) : null
   const over = text.length - MAX_LENGTH
-  const canSend = text.trim().length > 0 && over <= 0 && (checked === null || checked.ok)
+  const hasFiles = files.files.length > 0
+  const canSend =
+    (text.trim().length > 0 || hasFiles) &&
+    over <= 0 &&
+    files.uploading === null &&
+    (checked === null || checked.ok)
 
   const send = () => {
     if (!canSend) return
@@ -51,8 +58,10 @@ export function Composer(props: {
       text: text.trim(),
       private: mode === 'note',
       ...(checked?.ok ? { email: checked.recipients } : {}),
+      ...(hasFiles ? { attachments: files.files } : {}),
     })
     setText('')
+    files.clear()
     // The next reply goes to the same people; a blind copy is chosen each time.
     if (emailReply) setRecipients((r) => ({ ...r, bcc: '' }))
     drafts.delete(conversationId)
@@ -113,8 +122,9 @@ export function Composer(props: {
           mode === 'note' ? t('composer.notePlaceholder') : t('composer.replyPlaceholder')
         }
         onInput={(e) => {
-          setText(e.currentTarget.value)
-          if (mode === 'reply' && e.currentTarget.value.length > 0) noteTyping(conversationId)
+          const value = e.currentTarget.value
+          setText(value)
+          noteTyping(conversationId, { mode, text: value })
         }}
         onBlur={() => stopTyping()}
         onKeyDown={(e) => {
@@ -123,8 +133,17 @@ export function Composer(props: {
           e.preventDefault()
           send()
         }}
+        onPaste={(e) => {
+          // A screenshot pasted into the reply is attached like a picked file.
+          const pasted = [...(e.clipboardData?.files ?? [])].filter((f) =>
+            f.type.startsWith('image/'),
+          )
+          if (pasted.length) void files.add(pasted)
+        }}
       />
+      <ComposerFiles state={files} />
       <div class="composer-foot">
+        <AttachButton state={files} />
         <span class={`muted composer-hint ${over > 0 ? 'over' : ''}`}>
           {over > 0 ? t('composer.tooLong', { count: over }) : t('composer.hint')}
         </span>

@@ -1,4 +1,4 @@
-import type { AgentConversationDTO } from '@kefu/protocol'
+import type { AgentConversationDTO, PreChatField } from '@kefu/protocol'
 import type { ComponentChildren } from 'preact'
 import { contactName, fullDateTime } from '../format'
 import { locale, t } from '../i18n'
@@ -56,13 +56,20 @@ export function ContactPanel(props: { conversation: AgentConversationDTO }) {
           <code>{c.id}</code>
         </Row>
       </dl>
-      <ContactAttributes attributes={c.contact.attributes ?? {}} />
+      <ContactAttributes
+        attributes={c.contact.attributes ?? {}}
+        fields={inbox?.settings.preChat?.fields ?? []}
+      />
     </aside>
   )
 }
 
-/** The visitor's answers to custom pre-chat fields, shown as plain text. */
-function ContactAttributes(props: { attributes: Record<string, string> }) {
+/** The visitor's answers to custom pre-chat fields, shown as plain text under the form's labels. */
+function ContactAttributes(props: { attributes: Record<string, string>; fields: PreChatField[] }) {
+  const labelOf = (key: string) => {
+    const label = props.fields.find((f) => f.key === key)?.label
+    return label?.[locale.value]?.trim() || label?.en?.trim() || key
+  }
   const entries = Object.entries(props.attributes)
   if (entries.length === 0) return null
   return (
@@ -71,9 +78,7 @@ function ContactAttributes(props: { attributes: Record<string, string> }) {
       <dl class="details-list">
         {entries.map(([key, value]) => (
           <div class="details-row" key={key} data-testid="contact-attribute" data-key={key}>
-            <dt>
-              <code>{key}</code>
-            </dt>
+            <dt title={key}>{labelOf(key)}</dt>
             <dd>{value}</dd>
           </div>
         ))}

@@ -1,8 +1,10 @@
 import type { Availability } from '@kefu/protocol'
 import { t } from '../i18n'
+import { autoAway } from '../presence'
 import { connection, me, openSettings, route, setAvailability, signOut } from '../store'
 import { GearIcon, LogoMark, SignOutIcon } from './icons'
 import { LocaleSelect } from './LocaleSelect'
+import { SoundToggle } from './SoundToggle'
 
 const AVAILABILITIES: Availability[] = ['online', 'away', 'offline']
 
@@ -31,6 +33,7 @@ export function Header() {
           <span class="dot" aria-hidden="true" />
           <span class="connection-text">{t(`connection.${state}`)}</span>
         </output>
+        <SoundToggle />
         <LocaleSelect />
         {agent.role === 'admin' && (
           <button
@@ -45,7 +48,11 @@ export function Header() {
             <span class="hide-narrow">{t('header.settings')}</span>
           </button>
         )}
-        <label class={`compact-field availability availability-${agent.availability}`}>
+        <label
+          class={`compact-field availability availability-${agent.availability}`}
+          title={autoAway.value ? t('availability.autoAway') : undefined}
+          data-auto={autoAway.value ? 'true' : undefined}
+        >
           <span class="sr-only">{t('header.availability')}</span>
           <span class="presence" aria-hidden="true" />
           <select

@@ -27,6 +27,7 @@ import {
   pageVisible,
   refreshInboxes,
 } from '../store'
+import { BusinessHoursPanel } from './BusinessHours'
 import { BackIcon, ChatIcon, CopyIcon, MailIcon, PlusIcon } from './icons'
 import { IdentityPanel, WidgetSettingsForm } from './WidgetSettings'
 
@@ -214,6 +215,7 @@ function WidgetInboxSettings(props: { inbox: InboxDTO }) {
       </section>
       <WidgetSettingsForm key={inbox.id} inbox={inbox} />
       <IdentityPanel key={inbox.id} inbox={inbox} />
+      <BusinessHoursPanel key={inbox.id} inbox={inbox} />
     </div>
   )
 }

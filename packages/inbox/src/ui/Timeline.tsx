@@ -2,6 +2,7 @@ import type { Id, MessageDTO } from '@kefu/protocol'
 import { useLayoutEffect, useRef } from 'preact/hooks'
 import { activityText, clockTime, contactName, dayLabel, fullDateTime } from '../format'
 import { locale, t } from '../i18n'
+import { seenMessageId } from '../receipts'
 import {
   agentName,
   discardMessage,
@@ -10,11 +11,13 @@ import {
   me,
   now,
   retryMessage,
+  seen,
   selectedConversation,
   timelines,
 } from '../store'
 import { emptyTimeline, type PendingMessage, timelineEntries } from '../timeline'
 import { DeliveryStatus, EmailContent } from './EmailMessage'
+import { MessageFiles } from './Files'
 import { LockIcon } from './icons'
 import { MessageText } from './MessageText'
 
@@ -24,6 +27,7 @@ const STICK_DISTANCE = 120
 export function Timeline(props: { conversationId: Id; loading: boolean }) {
   const timeline = timelines.value.get(props.conversationId) ?? emptyTimeline
   const entries = timelineEntries(timeline)
+  const seenId = seenMessageId(timeline.messages, seen.value.get(props.conversationId) ?? 0)
   const conversation = selectedConversation.value
   const email =
     conversation?.id === props.conversationId && inboxKind(conversation.inboxId) === 'email'
@@ -72,7 +76,14 @@ export function Timeline(props: { conversationId: Id; loading: boolean }) {
         if (entry.kind === 'pending') {
           return <PendingBubble key={entry.key} message={entry.message} email={email} />
         }
-        return <MessageBubble key={entry.key} message={entry.message} email={email} />
+        return (
+          <MessageBubble
+            key={entry.key}
+            message={entry.message}
+            email={email}
+            seen={entry.message.id === seenId}
+          />
+        )
       })}
     </div>
   )
@@ -90,7 +101,7 @@ function authorName(message: MessageDTO): string {
   return message.author.name ?? agentName(message.author.id) ?? t('timeline.agent')
 }
 
-function MessageBubble(props: { message: MessageDTO; email: boolean }) {
+function MessageBubble(props: { message: MessageDTO; email: boolean; seen?: boolean }) {
   const m = props.message
   const lang = locale.value
   if (m.direction === 'activity') {
@@ -109,6 +120,14 @@ function MessageBubble(props: { message: MessageDTO; email: boolean }) {
         >
           {clockTime(m.createdAt, lang)}
         </time>
+        {m.delivery && (
+          // An email sent about a chat (continuity): how it fares, with a retry when it failed.
+          <DeliveryStatus
+            conversationId={m.conversationId}
+            messageId={m.id}
+            delivery={m.delivery}
+          />
+        )}
       </div>
     )
   }
@@ -129,7 +148,11 @@ function MessageBubble(props: { message: MessageDTO; email: boolean }) {
             {t('timeline.note')}
           </div>
         )}
-        {email ? <EmailContent message={m} /> : <MessageText text={m.text} />}
+        {email ? <EmailContent message={m} /> : m.text && <MessageText text={m.text} />}
+        {m.attachments && (
+          // An email lists its files itself; here its pictures get previews too.
+          <MessageFiles files={email ? m.attachments.filter((a) => a.image) : m.attachments} />
+        )}
       </div>
       <div class="message-meta">
         <span>{authorName(m)}</span>
@@ -146,6 +169,12 @@ function MessageBubble(props: { message: MessageDTO; email: boolean }) {
             messageId={m.id}
             delivery={m.delivery}
           />
+        )}
+        {props.seen && (
+          // Read receipt: the customer has seen the replies up to this one.
+          <span class="seen" data-testid="seen">
+            <span aria-hidden="true">·</span> {t('timeline.seen')}
+          </span>
         )}
       </div>
     </div>
@@ -180,6 +209,7 @@ function PendingBubble(props: { message: PendingMessage; email: boolean }) {
           </p>
         )}
         <MessageText text={m.text} />
+        {m.attachments && <MessageFiles files={m.attachments.map((a) => ({ ...a, url: null }))} />}
       </div>
       <div class="message-meta">
         {failed ? (

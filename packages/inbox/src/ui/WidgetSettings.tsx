@@ -28,6 +28,8 @@ import {
   type WidgetField,
   type WidgetForm,
 } from '../widget-settings'
+import { EmailContinuityCard } from './ContinuitySettings'
+import { FileSettingsEditor } from './Files'
 import { ChatIcon, CopyIcon } from './icons'
 
 const LOCALES: Locale[] = ['en', 'zh-CN', 'zh-TW']
@@ -230,6 +232,21 @@ export function WidgetSettingsForm(props: { inbox: InboxDTO }) {
                 ))}
               </select>
             </label>
+            <label class="switch-field">
+              <input
+                type="checkbox"
+                class="switch-input"
+                role="switch"
+                aria-checked={form.sound}
+                data-testid="widget-sound"
+                checked={form.sound}
+                onChange={(e) => set('sound', e.currentTarget.checked)}
+              />
+              <span class="switch-text">
+                <strong>{t('widget.sound')}</strong>
+                <small class="muted switch-hint">{t('widget.soundHint')}</small>
+              </span>
+            </label>
           </div>
           <WidgetPreview model={preview} />
         </div>
@@ -310,6 +327,14 @@ export function WidgetSettingsForm(props: { inbox: InboxDTO }) {
         invalid={invalid.has('preChat')}
         onChange={(rows) => set('preChat', rows)}
       />
+
+      <FileSettingsEditor
+        value={form.files}
+        invalid={invalid.has('files')}
+        onChange={(files) => set('files', files)}
+      />
+
+      <EmailContinuityCard value={form.emailInboxId} onChange={(id) => set('emailInboxId', id)} />
 
       <div class="widget-save-bar">
         {error && (

@@ -2,9 +2,10 @@ import type { AgentConversationDetailDTO } from '@kefu/protocol'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { requireAgent } from '../agents/auth.routes.js'
+import { messageContent, requireContent } from '../files/files.content.js'
 import type { Services } from '../services.js'
 import type { AppEnv } from '../shared/http.js'
-import { clientId, messageText, parse, readJson } from '../shared/validation.js'
+import { clientId, parse, readJson } from '../shared/validation.js'
 
 const listQuery = z.strictObject({
   view: z.enum(['mine', 'unassigned', 'all']).default('all'),
@@ -32,8 +33,17 @@ export function conversationsRoutes(s: Services) {
     const found = await s.conversations.get({ ...who(c), conversationId: c.req.param('id') })
     // Read after `seq`, like the rest of the answer: it reflects at least every event up to it.
     const rating = await s.ratings.findRating(c.get('principal').accountId, found.conversation.id)
-    const conversation: AgentConversationDetailDTO = { ...found.conversation, rating }
-    return c.json({ ...found, conversation, seq })
+    const { contactReadSeq } = await s.receipts.find(
+      c.get('principal').accountId,
+      found.conversation.id,
+    )
+    const conversation: AgentConversationDetailDTO = {
+      ...found.conversation,
+      rating,
+      contactReadSeq,
+    }
+    const messages = await s.files.withAttachments(found.messages)
+    return c.json({ ...found, messages, conversation, seq })
   })
 
   app.post('/conversations/:id/messages', auth, async (c) => {
@@ -41,20 +51,23 @@ export function conversationsRoutes(s: Services) {
       c,
       z.strictObject({
         clientId,
-        text: messageText,
+        ...messageContent,
         private: z.boolean().default(false),
         // Email replies: recipients; checked by the email channel.
         email: z.unknown().optional(),
       }),
     )
     const { email, ...reply } = body
+    requireContent(reply)
     const message = await s.conversations.replyAsAgent({
       ...who(c),
       conversationId: c.req.param('id'),
       ...reply,
       delivery: email,
     })
-    return c.json(message, 201)
+    // A resent clientId answers with the stored message: its files come along too.
+    const [withFiles] = await s.files.withAttachments([message])
+    return c.json(withFiles, 201)
   })
 
   app.post('/conversations/:id/assign', auth, async (c) => {
@@ -76,6 +89,12 @@ export function conversationsRoutes(s: Services) {
 
   app.post('/conversations/:id/read', auth, async (c) => {
     await s.conversations.markRead({ ...who(c), conversationId: c.req.param('id') })
+    // What this agent has now read is what the team has read: the customer sees "Read".
+    await s.receipts.teamRead({
+      accountId: c.get('principal').accountId,
+      agentId: c.get('principal').id,
+      conversationId: c.req.param('id'),
+    })
     return c.body(null, 204)
   })
 

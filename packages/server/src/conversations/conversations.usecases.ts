@@ -1,6 +1,7 @@
 import type {
   ActivityDTO,
   AgentConversationDTO,
+  AttachmentDTO,
   ConversationDTO,
   EventsPage,
   MessageDTO,
@@ -32,6 +33,19 @@ export interface ReceivedMessage {
 }
 
 /** How a channel that delivers replies (email) queues one, inside the reply's transaction. */
+/** Turns a message's uploads into its attachments, inside its transaction (files module). */
+export type AttachmentClaimer = (
+  tx: Tx,
+  input: {
+    accountId: string
+    inboxId: string
+    conversationId: string
+    messageId: string
+    owner: { type: 'visitor' | 'agent'; id: string }
+    ids: readonly string[]
+  },
+) => Promise<AttachmentDTO[]>
+
 export type DeliveryHandler = (
   tx: Tx,
   input: { conversation: ConversationRow; message: MessageDTO; options: unknown },
@@ -54,10 +68,14 @@ export interface ReceiveMessageInput {
   /** Imported history: the team's own earlier reply, stored as outgoing (it reopens nothing). */
   outgoing?: { authorName: string | null }
   /** Picks the conversation inside the transaction (email threading); null opens a new one.
-   * Without it, the contact's latest conversation in the inbox continues. */
-  chooseConversation?: (tx: Tx) => Promise<{ conversationId: string | null }>
+   * Without it, the contact's latest conversation in the inbox continues. `contactId`, when
+   * given, is who writes instead of input.contactId: the chosen conversation's own contact (a
+   * website visitor answering an email about their chat). */
+  chooseConversation?: (tx: Tx) => Promise<{ conversationId: string | null; contactId?: string }>
   /** More writes in the same transaction: channel metadata, the IMAP cursor. */
   within?: (tx: Tx, stored: ReceivedMessage) => Promise<void>
+  /** Uploads the visitor sends with the message (theirs, unsent; refused otherwise). */
+  attachments?: { visitorId: string; ids: readonly string[] }
 }
 
 const EVENTS_PAGE = 500
@@ -66,6 +84,11 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
   const k = db.kysely
   const repo = createConversationsRepository(k)
   const deliveries = new Map<string, DeliveryHandler>()
+  let claimer: AttachmentClaimer | undefined
+  const claimAttachments: AttachmentClaimer = (tx, input) => {
+    if (!claimer) throw new Error('no attachment handler registered')
+    return claimer(tx, input)
+  }
 
   /** Runs a writing transaction; the events it records reach subscribers only after commit. */
   async function write<T>(accountId: string, fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
@@ -100,6 +123,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       clientId?: string | null
       externalId?: string | null
       activity?: ActivityDTO
+      attachments?: { owner: { type: 'visitor' | 'agent'; id: string }; ids: readonly string[] }
     },
   ): Promise<MessageDTO> {
     const { conversation: c } = input
@@ -122,6 +146,15 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       created_at: now,
     }
     await tx.insertInto('messages').values(row).execute()
+    const files = input.attachments?.ids.length
+      ? await claimAttachments(tx, {
+          accountId: c.account_id,
+          inboxId: c.inbox_id,
+          conversationId: c.id,
+          messageId: row.id,
+          ...input.attachments,
+        })
+      : []
     const visible = input.direction === 'incoming' || input.direction === 'outgoing'
     await tx
       .updateTable('conversations')
@@ -130,7 +163,9 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
         last_activity_at: now,
         ...(visible
           ? {
-              last_message_text: previewOf(input.text),
+              last_message_text: previewOf(
+                input.text.trim() || files.map((f) => `📎 ${f.filename}`).join(' '),
+              ),
               last_message_direction: input.direction,
               last_message_at: now,
             }
@@ -140,6 +175,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       .execute()
     // The sender's HTML is never part of a message DTO: agents read it sanitized, on request.
     const message = toMessageDTO({ ...row, html: null, author_name: input.author.name })
+    if (files.length) message.attachments = files
     emit(
       await recordEvent(tx, {
         accountId: c.account_id,
@@ -286,12 +322,6 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
 
       const attempt = () =>
         write(input.accountId, async (tx, emit) => {
-          const contact = await tx
-            .selectFrom('contacts')
-            .select(['id', 'name'])
-            .where('account_id', '=', input.accountId)
-            .where('id', '=', input.contactId)
-            .executeTakeFirstOrThrow()
           const chosen = input.chooseConversation
             ? await input.chooseConversation(tx)
             : {
@@ -308,6 +338,12 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
           let conversation = chosen.conversationId
             ? await repo.findConversation(input.accountId, chosen.conversationId, tx)
             : undefined
+          const contact = await tx
+            .selectFrom('contacts')
+            .select(['id', 'name'])
+            .where('account_id', '=', input.accountId)
+            .where('id', '=', (conversation && chosen.contactId) || input.contactId)
+            .executeTakeFirstOrThrow()
           const now = clock.now()
           let created = false
           let reopened = false
@@ -349,6 +385,10 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
             text: input.text,
             html: input.html ?? null,
             clientId: input.clientId ?? null,
+            attachments: input.attachments && {
+              owner: { type: 'visitor', id: input.attachments.visitorId },
+              ids: input.attachments.ids,
+            },
             externalId: input.externalId ?? null,
           })
           if (reopened) {
@@ -388,6 +428,8 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       text: string
       clientId: string
       private: boolean
+      /** The agent's own uploads into this conversation, not sent yet. */
+      attachmentIds?: readonly string[]
       /** Channel options for the delivery (email recipients), checked by the channel. */
       delivery?: unknown
     }): Promise<MessageDTO> {
@@ -412,6 +454,10 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
             author: { type: 'agent', id: principal.id, name: principal.name },
             text: input.text,
             clientId: input.clientId,
+            attachments: input.attachmentIds && {
+              owner: { type: 'agent', id: principal.id },
+              ids: input.attachmentIds,
+            },
           })
           if (!input.private) {
             const inbox = await tx
@@ -678,7 +724,45 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       )
     },
 
+    /**
+     * A channel adds a line to the team's timeline (an email sent about the conversation) with
+     * more writes in the same transaction. `build` runs first, inside it; null stores nothing.
+     */
+    async recordActivity(input: {
+      accountId: string
+      conversationId: string
+      build: (
+        tx: Tx,
+        conversation: ConversationRow,
+      ) => Promise<{
+        text: string
+        activity: ActivityDTO
+        within?: (tx: Tx, message: MessageDTO) => Promise<void>
+      } | null>
+    }): Promise<MessageDTO | null> {
+      return write(input.accountId, async (tx, emit) => {
+        const conversation = await repo.findConversation(input.accountId, input.conversationId, tx)
+        if (!conversation) return null
+        const line = await input.build(tx, conversation)
+        if (!line) return null
+        const message = await appendMessage(tx, emit, {
+          conversation,
+          direction: 'activity',
+          author: { type: 'system', id: null, name: null },
+          text: line.text,
+          activity: line.activity,
+        })
+        await line.within?.(tx, message)
+        return message
+      })
+    },
+
     /** Registers the channel that delivers replies for one kind of inbox. */
+    /** Registers how messages claim their uploads (the files module). */
+    setAttachments(claim: AttachmentClaimer): void {
+      claimer = claim
+    },
+
     setDelivery(kind: string, handler: DeliveryHandler): void {
       deliveries.set(kind, handler)
     },

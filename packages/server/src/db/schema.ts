@@ -16,8 +16,10 @@ export interface Database {
   visitors: VisitorsTable
   conversations: ConversationsTable
   conversation_reads: ConversationReadsTable
+  conversation_receipts: ConversationReceiptsTable
   messages: MessagesTable
   attachments: AttachmentsTable
+  uploads: UploadsTable
   events: EventsTable
   blobs: BlobsTable
   leases: LeasesTable
@@ -28,8 +30,27 @@ export interface Database {
   email_pending_refs: EmailPendingRefsTable
   email_quarantine: EmailQuarantineTable
   outbox: OutboxTable
+  email_continuity: EmailContinuityTable
   widget_identity: WidgetIdentityTable
   conversation_ratings: ConversationRatingsTable
+  inbox_hours: InboxHoursTable
+}
+
+/** A website inbox's business hours and what its widget does when nobody can answer. */
+export interface InboxHoursTable {
+  inbox_id: string
+  team_name: string | null
+  /** IANA time zone; null: the account's. */
+  timezone: string | null
+  /** 0: always open. */
+  enabled: number
+  /** JSON: { mon: [{ from: 'HH:MM', to: 'HH:MM' }], … } in the inbox's time zone. */
+  weekly: string
+  /** JSON: [{ date: 'YYYY-MM-DD', name? }]. */
+  holidays: string
+  when_unavailable: 'keep-open' | 'offline-form'
+  reply_time: 'minutes' | 'hours' | 'day'
+  updated_at: number
 }
 
 /** The customer's satisfaction rating (CSAT) of a resolved conversation; rating again replaces it. */
@@ -146,6 +167,8 @@ export interface VisitorsTable {
   token_hash: string
   created_at: number
   last_seen_at: number
+  /** The language the visitor's browser asked for (en, zh-CN, zh-TW), if Kefu speaks it. */
+  locale: Generated<string | null>
 }
 
 export type ConversationStatusValue = 'open' | 'pending' | 'snoozed' | 'resolved'
@@ -176,6 +199,15 @@ export interface ConversationReadsTable {
   conversation_id: string
   agent_id: string
   last_read_seq: number
+}
+
+/** Read receipts, one row per conversation (migration 0009). Seqs are message seqs. */
+export interface ConversationReceiptsTable {
+  conversation_id: string
+  account_id: string
+  contact_read_seq: number
+  team_read_seq: number
+  updated_at: number
 }
 
 export type MessageDirectionValue = 'incoming' | 'outgoing' | 'note' | 'activity'
@@ -212,6 +244,25 @@ export interface AttachmentsTable {
   /** Content-ID without brackets, for cid: references from the HTML. */
   content_id: string | null
   inline: number
+  created_at: number
+}
+
+/** A chat file uploaded by a visitor or an agent; `message_id` is set once a message sends it. */
+export interface UploadsTable {
+  id: string
+  account_id: string
+  inbox_id: string
+  owner_type: 'visitor' | 'agent'
+  /** The visitor's or the agent's id: only they may send it. */
+  owner_id: string
+  /** Agents upload into one conversation; visitors into their own, whichever it is when sent. */
+  conversation_id: string | null
+  filename: string
+  /** Decided from the bytes, never from the name or the browser's claim. */
+  content_type: string
+  size: number
+  storage_key: string
+  message_id: string | null
   created_at: number
 }
 
@@ -340,6 +391,18 @@ export interface OutboxTable {
   /** JSON: recipients and subject chosen by the agent. */
   payload: string
   created_at: number
+  updated_at: number
+}
+
+/** Email continuity: a website conversation whose agent replies are emailed to its visitor. */
+export interface EmailContinuityTable {
+  conversation_id: string
+  account_id: string
+  /** When the next email is due; null when nothing waits. */
+  due_at: number | null
+  /** Agent replies up to this message seq were emailed or seen. */
+  covered_seq: Generated<number>
+  last_email_at: number | null
   updated_at: number
 }
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { Principal } from '../agents/access.js'
 import { requireAgent } from '../agents/auth.routes.js'
+import { assertContinuityTarget } from '../channels/email/email.continuity.js'
 import type { Services } from '../services.js'
 import { forbidden, notFound } from '../shared/errors.js'
 import type { AppEnv } from '../shared/http.js'
@@ -27,6 +28,10 @@ export function inboxesRoutes(s: Services) {
       }),
     )
     const actor = c.get('principal')
+    // Admins only (create refuses others): nobody else learns which ids are email inboxes.
+    if (body.settings && actor.role === 'admin') {
+      await assertContinuityTarget(s.db.kysely, actor.accountId, body.settings)
+    }
     const inbox = await s.inboxes.create(actor, body)
     await s.hub.refreshScopes(actor.accountId, (p) => s.agents.inboxScope(p))
     return c.json(toInboxDTO(inbox), 201)
@@ -46,6 +51,7 @@ export function inboxesRoutes(s: Services) {
   app.put('/inboxes/:id/settings', auth, async (c) => {
     const inbox = await adminWidgetInbox(c.get('principal'), c.req.param('id'))
     const settings = await readJson(c, widgetSettingsSchema)
+    await assertContinuityTarget(s.db.kysely, inbox.account_id, settings)
     const updated = await s.inboxes.updateSettings(inbox.id, settings)
     return c.json(toInboxDTO(updated))
   })

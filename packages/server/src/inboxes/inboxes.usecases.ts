@@ -3,6 +3,7 @@ import type { InboxDTO, WidgetSettings } from '@kefu/protocol'
 import { z } from 'zod'
 import type { InboxScope, Principal } from '../agents/access.js'
 import type { Inbox } from '../db/schema.js'
+import { fileSettingsSchema } from '../files/files.settings.js'
 import type { CoreDeps } from '../shared/deps.js'
 import { forbidden, notFound } from '../shared/errors.js'
 import { newId } from '../shared/ids.js'
@@ -45,6 +46,9 @@ export const widgetSettingsSchema = z.strictObject({
   locale: z.enum(['en', 'zh-CN', 'zh-TW']).optional(),
   allowedOrigins: z.array(origin).max(50).optional(),
   preChat: preChat.optional(),
+  files: fileSettingsSchema.optional(),
+  emailContinuity: z.strictObject({ emailInboxId: z.string().min(1).max(64) }).nullish(),
+  notify: z.strictObject({ sound: z.boolean().optional() }).optional(),
 })
 
 export function parseSettings(raw: string): WidgetSettings {

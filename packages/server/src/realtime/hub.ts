@@ -16,6 +16,8 @@ export interface AgentConnection extends Connection<AgentServerFrame> {
 export interface VisitorConnection extends Connection<VisitorServerFrame> {
   accountId: string
   contactId: string
+  /** The widget inbox the visitor chats with: availability changes are pushed per inbox. */
+  inboxId?: string
 }
 
 /**
@@ -25,12 +27,17 @@ export interface VisitorConnection extends Connection<VisitorServerFrame> {
 export class Hub {
   private readonly agents = new Set<AgentConnection>()
   private readonly visitors = new Map<string, Set<VisitorConnection>>()
+  /** Told when an agent socket comes or goes, or an agent's availability or scope changes. */
+  onPresenceChange: (accountId: string) => void = () => {}
 
   constructor(private readonly deps: { logger: Logger; conversations: ConversationsUsecases }) {}
 
   addAgent(conn: AgentConnection): () => void {
     this.agents.add(conn)
-    return () => this.agents.delete(conn)
+    this.onPresenceChange(conn.principal.accountId)
+    return () => {
+      if (this.agents.delete(conn)) this.onPresenceChange(conn.principal.accountId)
+    }
   }
 
   addVisitor(conn: VisitorConnection): () => void {
@@ -44,6 +51,17 @@ export class Hub {
       set.delete(conn)
       if (set.size === 0) this.visitors.delete(conn.contactId)
     }
+  }
+
+  /**
+   * Whether this contact has a widget socket open on this process. Sockets held by other Kefu
+   * processes are not seen, so with several nodes this can say no for a connected visitor.
+   */
+  visitorConnected(accountId: string, contactId: string): boolean {
+    for (const conn of this.visitors.get(contactId) ?? []) {
+      if (conn.accountId === accountId) return true
+    }
+    return false
   }
 
   get counts() {
@@ -95,7 +113,12 @@ export class Hub {
     )
     if (!conversation || !canSeeInbox(scope, conversation.inbox_id)) return false
     for (const conn of this.visitors.get(conversation.contact_id) ?? []) {
-      conn.send({ type: 'typing', typing: input.typing, agentName: principal.name })
+      conn.send({
+        type: 'typing',
+        typing: input.typing,
+        agentName: principal.name,
+        conversationId: conversation.id,
+      })
     }
     for (const conn of this.agents) {
       if (conn === input.from || conn.principal.accountId !== principal.accountId) continue
@@ -116,21 +139,43 @@ export class Hub {
     for (const conn of this.agents) {
       if (conn.principal.accountId === accountId) conn.scope = await scopeOf(conn.principal)
     }
+    this.onPresenceChange(accountId)
   }
 
   updatePrincipal(principal: Principal): void {
     for (const conn of this.agents) {
       if (conn.principal.id === principal.id) conn.principal = principal
     }
+    this.onPresenceChange(principal.accountId)
   }
 
-  /** Whether someone who can answer this inbox is connected and not marked offline. */
-  agentsOnline(accountId: string, inboxId: string): boolean {
+  /** Agents with at least one open inbox socket on this node. */
+  connectedAgentIds(accountId: string): Set<string> {
+    const ids = new Set<string>()
     for (const conn of this.agents) {
-      if (conn.principal.accountId !== accountId) continue
-      if (conn.principal.availability === 'offline') continue
-      if (canSeeInbox(conn.scope, inboxId)) return true
+      if (conn.principal.accountId === accountId) ids.add(conn.principal.id)
     }
-    return false
+    return ids
+  }
+
+  /** The inboxes that have visitors connected now. */
+  visitorInboxes(): { accountId: string; inboxId: string }[] {
+    const seen = new Map<string, { accountId: string; inboxId: string }>()
+    for (const set of this.visitors.values()) {
+      for (const conn of set) {
+        const { accountId, inboxId } = conn
+        if (inboxId) seen.set(`${accountId} ${inboxId}`, { accountId, inboxId })
+      }
+    }
+    return [...seen.values()]
+  }
+
+  /** Pushes an ephemeral frame to every visitor connected to one inbox. */
+  toInboxVisitors(accountId: string, inboxId: string, frame: VisitorServerFrame): void {
+    for (const set of this.visitors.values()) {
+      for (const conn of set) {
+        if (conn.accountId === accountId && conn.inboxId === inboxId) conn.send(frame)
+      }
+    }
   }
 }

@@ -5,10 +5,12 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws'
 import { z } from 'zod'
 import type { Principal } from '../agents/access.js'
 import type { Visitor } from '../channels/widget/visitors.usecases.js'
+import { messageTarget, readReceiptBody } from '../channels/widget/widget.routes.js'
+import { messageContent, requireContent } from '../files/files.content.js'
 import type { Services } from '../services.js'
 import { AppError } from '../shared/errors.js'
 import { SESSION_COOKIE } from '../shared/http.js'
-import { clientId, messageText } from '../shared/validation.js'
+import { clientId } from '../shared/validation.js'
 import type { AgentConnection } from './hub.js'
 
 // The only file that knows about `ws`. Sockets are for pushing; anything a client missed while
@@ -35,8 +37,18 @@ const agentFrame = z.discriminatedUnion('type', [
 
 const visitorFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('auth'), visitorToken: z.string().max(128) }),
-  z.strictObject({ type: z.literal('message'), clientId, text: messageText }),
-  z.strictObject({ type: z.literal('typing'), typing: z.boolean() }),
+  z.strictObject({
+    type: z.literal('message'),
+    clientId,
+    ...messageContent,
+    ...messageTarget,
+  }),
+  z.strictObject({
+    type: z.literal('typing'),
+    typing: z.boolean(),
+    conversationId: z.string().max(64).optional(),
+  }),
+  readReceiptBody.extend({ type: z.literal('read') }),
   z.strictObject({ type: z.literal('ping') }),
 ])
 
@@ -177,6 +189,8 @@ export function attachSockets(server: Server, s: Services) {
     }
   }
   server.on('upgrade', (req, socket, head) => void onUpgrade(req, socket, head))
+  // Visitors hear when their inbox's availability changes (agents, hours) without asking.
+  const stopAvailability = s.availability.pushToVisitors()
 
   function onAgent(ws: WebSocket, principal: Principal & { sessionId: string }, token: string) {
     const { sessionId: _sessionId, ...p } = principal
@@ -259,6 +273,7 @@ export function attachSockets(server: Server, s: Services) {
         remove = s.hub.addVisitor({
           accountId: v.accountId,
           contactId: v.contactId,
+          inboxId: v.inboxId,
           send: (f) => send(ws, f),
         })
         send(ws, { type: 'ready', seq: await s.conversations.currentSeq(v.accountId) })
@@ -267,6 +282,10 @@ export function attachSockets(server: Server, s: Services) {
       if (frame.type === 'auth') return
       if (frame.type === 'message') {
         try {
+          if (frame.conversationId && frame.new) {
+            throw new AppError('request.invalid', 'Either conversationId or new, not both.')
+          }
+          requireContent(frame)
           s.visitors.checkMessageRate(visitor)
           const { message } = await s.conversations.receiveMessage({
             accountId: visitor.accountId,
@@ -274,6 +293,11 @@ export function attachSockets(server: Server, s: Services) {
             contactId: visitor.contactId,
             clientId: frame.clientId,
             text: frame.text,
+            attachments: frame.attachmentIds && {
+              visitorId: visitor.id,
+              ids: frame.attachmentIds,
+            },
+            chooseConversation: s.visitorConversations.chooser(visitor, frame),
           })
           send(ws, { type: 'ack', clientId: frame.clientId, message })
         } catch (err) {
@@ -288,12 +312,40 @@ export function attachSockets(server: Server, s: Services) {
         }
         return
       }
+      if (frame.type === 'read') {
+        try {
+          await s.receipts.contactRead({
+            accountId: visitor.accountId,
+            inboxId: visitor.inboxId,
+            contactId: visitor.contactId,
+            conversationId: frame.conversationId,
+            seq: frame.seq,
+          })
+        } catch (err) {
+          const known = err instanceof AppError
+          if (!known) s.logger.error({ err }, 'visitor read receipt failed')
+          send(ws, {
+            type: 'error',
+            code: known ? err.code : 'internal.error',
+            message: known ? err.message : 'The read receipt could not be stored.',
+          })
+        }
+        return
+      }
       if (frame.type === 'typing') {
-        const conversation = await s.conversations.repo.findLatestForContact(
-          visitor.accountId,
-          visitor.inboxId,
-          visitor.contactId,
-        )
+        const conversation = frame.conversationId
+          ? await s.conversations.repo
+              .findConversation(visitor.accountId, frame.conversationId)
+              .then((c) =>
+                c?.contact_id === visitor?.contactId && c?.inbox_id === visitor?.inboxId
+                  ? c
+                  : undefined,
+              )
+          : await s.conversations.repo.findLatestForContact(
+              visitor.accountId,
+              visitor.inboxId,
+              visitor.contactId,
+            )
         if (conversation && conversation.status !== 'resolved') {
           s.hub.visitorTyping({
             accountId: visitor.accountId,
@@ -311,6 +363,7 @@ export function attachSockets(server: Server, s: Services) {
     /** Closes every socket with "going away" so clients reconnect to another node or later. */
     async close(): Promise<void> {
       clearInterval(heartbeat)
+      stopAvailability()
       for (const ws of wss.clients) ws.close(1001, 'server shutting down')
       await new Promise<void>((resolve) => wss.close(() => resolve()))
     },

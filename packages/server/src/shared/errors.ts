@@ -15,6 +15,8 @@ const statusByKind: Record<string, number> = {
   email_conflict: 409,
   not_resolved: 409,
   too_large: 413,
+  type_not_allowed: 415,
+  link_expired: 403,
   rate_limited: 429,
 }
 

@@ -8,6 +8,7 @@ import type { Config } from '../config.js'
 import { type Db, openDatabase } from '../db/dialects.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { createServices, type Services } from '../services.js'
+import type { Clock } from '../shared/clock.js'
 import { createLogger } from '../shared/logger.js'
 
 // Tests run against real databases: a fresh SQLite file always, and a fresh PostgreSQL database
@@ -56,6 +57,16 @@ export async function createTestDb(
       await db.close()
       const c = new pg.Client({ connectionString: PG_ADMIN_URL })
       await c.connect()
+      // pg's pool.end() resolves before its sockets have closed; forcing the drop while they
+      // close reaches them as an "administrator command" error nobody listens for any more.
+      for (let i = 0; i < 40; i++) {
+        const open = await c.query(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        )
+        if (open.rows[0]?.n === 0) break
+        await new Promise((r) => setTimeout(r, 50))
+      }
       await c.query(`drop database if exists ${name} with (force)`)
       await c.end()
     },
@@ -82,11 +93,15 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export const PASSWORD = 'correct horse battery'
 
 /** A Kefu with an account, an admin, a website inbox, and helpers to call its HTTP API. */
-export async function createTestKefu(kind: DbKind) {
+export async function createTestKefu(
+  kind: DbKind,
+  options: { clock?: Clock; config?: Partial<Config> } = {},
+) {
   const t = await createTestDb(kind)
   const services = createServices({
-    config: testConfig({ databaseUrl: t.url }),
+    config: testConfig({ ...options.config, databaseUrl: t.url }),
     db: t.db,
+    clock: options.clock,
     // KEFU_TEST_LOG=debug shows the server's log while a test runs.
     logger: createLogger({ level: process.env.KEFU_TEST_LOG ?? 'silent' }),
   })

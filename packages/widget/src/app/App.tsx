@@ -1,5 +1,8 @@
 import type { Locale, PreChatField } from '@kefu/protocol'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
+import { AttachButton, MessageFiles, useFileSender } from './Attachments'
+import { statusLine } from './away'
+import { ConversationList, HeaderActions } from './Conversations'
 import { type Chat, type ChatSnapshot, type ConnectionState, MAX_MESSAGE_LENGTH } from './chat'
 import type { Csat } from './csat'
 import { dictionary, pickLocale, type Strings } from './i18n'
@@ -13,8 +16,9 @@ import {
   preChatLabel,
   validatePreChat,
 } from './prechat'
+import { Faces, OfflineForm, OfflineThanks } from './presence'
 import { themeFor } from './theme'
-import type { TimelineMessage } from './timeline'
+import { readMarkKey, type TimelineMessage } from './timeline'
 
 export interface AppProps {
   chat: Chat
@@ -30,6 +34,7 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
   const locale = appLocale(snapshot, languages)
   const t = dictionary[locale]
   const theme = themeFor(config?.inbox.color, isCssColor)
+  const faces = snapshot.availability.agents
 
   useEffect(() => {
     document.documentElement.lang = locale
@@ -52,19 +57,25 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
       }}
     >
       <header class="head">
-        <div class="avatar" aria-hidden="true">
-          {initial(config?.inbox.name)}
+        <div class={faces.length ? 'avatar has-faces' : 'avatar'} aria-hidden="true">
+          {faces.length ? (
+            <Faces agents={faces} />
+          ) : (
+            initial(snapshot.availability.teamName ?? config?.inbox.name)
+          )}
           <span
             class="dot"
             data-testid="connection"
             data-state={connection}
+            data-away={snapshot.availability.canAnswer ? undefined : ''}
             title={statusText(connection, t)}
           />
         </div>
         <div class="titles">
-          <h1>{config?.inbox.name ?? t.support}</h1>
-          <p>{subtitle(snapshot, t)}</p>
+          <h1>{snapshot.availability.teamName ?? config?.inbox.name ?? t.support}</h1>
+          <p data-testid="status-line">{subtitle(snapshot, locale, t)}</p>
         </div>
+        <HeaderActions chat={chat} snapshot={snapshot} t={t} />
         {embedded && (
           <button type="button" class="close" aria-label={t.close} onClick={onClose}>
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
@@ -78,7 +89,9 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
       </div>
       {phase === 'unavailable' ? (
         <p class="unavailable">{t.unavailable}</p>
-      ) : snapshot.preChat ? (
+      ) : snapshot.view === 'list' ? (
+        <ConversationList chat={chat} snapshot={snapshot} t={t} locale={locale} />
+      ) : snapshot.preChat && !snapshot.offline.form ? (
         <PreChatForm chat={chat} fields={snapshot.preChat} t={t} locale={locale} />
       ) : (
         <Log
@@ -89,7 +102,16 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
           onRate={(score, comment) => void chat.rate(score, comment)}
         />
       )}
-      {!snapshot.preChat && <Composer chat={chat} t={t} disabled={phase !== 'ready'} />}
+      {snapshot.offline.thanksTo && (
+        <OfflineThanks email={snapshot.offline.thanksTo} locale={locale} />
+      )}
+      {snapshot.view === 'list' ? null : snapshot.offline.form ? (
+        <OfflineForm chat={chat} t={t} locale={locale} problemText={problemText} />
+      ) : (
+        !snapshot.preChat && (
+          <Composer chat={chat} t={t} locale={locale} disabled={phase !== 'ready'} />
+        )
+      )}
     </div>
   )
 }
@@ -118,6 +140,7 @@ interface LogProps {
 
 function Log({ snapshot, t, locale, onRetry, onRate }: LogProps) {
   const { messages, agentTyping, phase, csat } = snapshot
+  const readKey = readMarkKey(messages, snapshot.readSeq)
   const ref = useRef<HTMLDivElement>(null)
   // Follow new messages only while the visitor is reading the end, not older history.
   const following = useRef(true)
@@ -138,7 +161,9 @@ function Log({ snapshot, t, locale, onRetry, onRate }: LogProps) {
 
   return (
     <div class="log" ref={ref} role="log" aria-label={t.conversation} onScroll={onScroll}>
-      {messages.length === 0 && phase === 'ready' && <p class="empty">{t.empty}</p>}
+      {messages.length === 0 && phase === 'ready' && (
+        <p class="empty">{snapshot.config?.inbox.greeting || t.empty}</p>
+      )}
       {phase === 'loading' && <p class="empty">{t.loading}</p>}
       {messages.map((message, index) => {
         const previous = messages[index - 1]
@@ -152,6 +177,7 @@ function Log({ snapshot, t, locale, onRetry, onRate }: LogProps) {
             t={t}
             locale={locale}
             onRetry={onRetry}
+            read={message.key === readKey}
           />
         )
       })}
@@ -176,9 +202,11 @@ interface BubbleProps {
   t: Strings
   locale: Locale
   onRetry: (clientId: string) => void
+  /** The team has read up to this message of the visitor's. */
+  read?: boolean
 }
 
-function Bubble({ message, startsGroup, t, locale, onRetry }: BubbleProps) {
+function Bubble({ message, startsGroup, t, locale, onRetry, read }: BubbleProps) {
   const { direction, state, clientId } = message
   return (
     <div
@@ -191,9 +219,12 @@ function Bubble({ message, startsGroup, t, locale, onRetry }: BubbleProps) {
       {startsGroup && direction === 'outgoing' && (
         <span class="author">{message.authorName || t.support}</span>
       )}
-      <div class="bubble" title={formatTime(message.createdAt, locale)}>
-        <MessageText text={message.text} />
-      </div>
+      {message.text && (
+        <div class="bubble" title={formatTime(message.createdAt, locale)}>
+          <MessageText text={message.text} />
+        </div>
+      )}
+      {message.attachments && <MessageFiles files={message.attachments} />}
       {state === 'sending' && <span class="meta sending">{t.sending}</span>}
       {state === 'failed' && clientId && (
         <span class="meta failed">
@@ -201,6 +232,11 @@ function Bubble({ message, startsGroup, t, locale, onRetry }: BubbleProps) {
           <button type="button" class="retry" onClick={() => onRetry(clientId)}>
             {t.retry}
           </button>
+        </span>
+      )}
+      {read && (
+        <span class="meta read" data-testid="read-receipt">
+          {t.read}
         </span>
       )}
     </div>
@@ -373,6 +409,14 @@ function PreChatForm({ chat, fields, t, locale }: PreChatFormProps) {
   const [failed, setFailed] = useState(false)
   const form = useRef<HTMLFormElement>(null)
 
+  useEffect(() => {
+    // The form appears only once the session is loaded, after the host asked for the focus on
+    // open: take it then, as the composer does, if the frame has it (and not on touch screens).
+    if (document.hasFocus() && !matchMedia('(pointer: coarse)').matches) {
+      form.current?.querySelector<HTMLElement>('input')?.focus()
+    }
+  }, [])
+
   const focusFirstError = (found: PreChatErrors) => {
     const key = fields.find((field) => found[field.key])?.key
     if (key) form.current?.querySelector<HTMLElement>(`[data-key="${key}"]`)?.focus()
@@ -474,12 +518,14 @@ function problemText(problem: PreChatProblem, t: Strings): string {
 interface ComposerProps {
   chat: Chat
   t: Strings
+  locale: Locale
   disabled: boolean
 }
 
-function Composer({ chat, t, disabled }: ComposerProps) {
+function Composer({ chat, t, locale, disabled }: ComposerProps) {
   const [text, setText] = useState('')
   const ref = useRef<HTMLTextAreaElement>(null)
+  const files = useFileSender(chat, locale)
   const remaining = MAX_MESSAGE_LENGTH - text.length
 
   useLayoutEffect(() => {
@@ -516,6 +562,8 @@ function Composer({ chat, t, disabled }: ComposerProps) {
           {t.charactersLeft(remaining)}
         </span>
       )}
+      {files.status}
+      <AttachButton disabled={disabled} sender={files} />
       <textarea
         ref={ref}
         data-testid="composer"
@@ -529,6 +577,11 @@ function Composer({ chat, t, disabled }: ComposerProps) {
           const value = event.currentTarget.value
           setText(value)
           chat.noteTyping(value)
+        }}
+        onPaste={(event) => {
+          // A pasted screenshot is sent like a picked file.
+          const pasted = [...(event.clipboardData?.files ?? [])]
+          if (pasted.length) void files.sendFiles(pasted)
         }}
         onKeyDown={(event) => {
           // Enter while an IME is composing (Chinese input) picks a candidate, it must not send.
@@ -555,11 +608,12 @@ function Composer({ chat, t, disabled }: ComposerProps) {
   )
 }
 
-function subtitle({ phase, config, agentsOnline }: ChatSnapshot, t: Strings): string {
-  if (phase === 'loading') return t.loading
-  if (!config) return ''
-  if (!agentsOnline) return t.away
-  return config.inbox.greeting ?? ''
+/** The team's promise: "Typically replies in …", or when it is back, in the visitor's clock. */
+function subtitle(snapshot: ChatSnapshot, locale: Locale, t: Strings): string {
+  if (snapshot.phase === 'loading') return t.loading
+  if (!snapshot.config) return ''
+  const { availability, agentSeen } = snapshot
+  return statusLine({ availability, agentSeen, now: Date.now(), locale })
 }
 
 function statusText(connection: ConnectionState, t: Strings): string {

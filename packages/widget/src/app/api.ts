@@ -1,10 +1,13 @@
 // The visitor HTTP API, as listed in @kefu/protocol. The frame runs on the server's origin, so
 // every path is relative to it.
 import type {
+  ConversationDTO,
   ErrorBody,
   EventsPage,
   MessageDTO,
   RatingDTO,
+  UploadDTO,
+  VisitorConversationDTO,
   VisitorIdentity,
   WidgetConfig,
   WidgetSession,
@@ -23,13 +26,45 @@ export class ApiError extends Error {
   }
 }
 
+/** The offline form as POST /api/widget/offline takes it. */
+export interface OfflineForm {
+  clientId: string
+  email: string
+  name?: string
+  text: string
+}
+
+/** A message to send; `conversationId` or `new` chooses where it goes (else the latest). */
+export interface MessageDraft {
+  clientId: string
+  text: string
+  conversationId?: string
+  new?: true
+  /** Uploads of this visitor to send with it; text may then be empty. */
+  attachmentIds?: string[]
+}
+
+export interface ConversationMessages {
+  conversation: ConversationDTO | null
+  messages: MessageDTO[]
+  teamReadSeq: number
+}
+
 export interface WidgetApi {
   getConfig(): Promise<WidgetConfig>
   startSession(visitorToken: string | null): Promise<WidgetSession>
   getEvents(visitorToken: string, since: number): Promise<EventsPage>
-  postMessage(visitorToken: string, draft: { clientId: string; text: string }): Promise<MessageDTO>
+  postMessage(visitorToken: string, draft: MessageDraft): Promise<MessageDTO>
+  /** Stores a file for this visitor to send in a message (multipart, checked by the server). */
+  upload(visitorToken: string, file: File): Promise<UploadDTO>
+  /** One of the visitor's own conversations with its messages. */
+  getMessages(visitorToken: string, conversationId: string): Promise<ConversationMessages>
+  listConversations(visitorToken: string): Promise<{ conversations: VisitorConversationDTO[] }>
+  /** Read receipt over HTTP, when the socket is down. */
+  read(visitorToken: string, receipt: { conversationId: string; seq: number }): Promise<unknown>
   identify(visitorToken: string, identity: VisitorIdentity): Promise<{ verified: boolean }>
   saveProfile(visitorToken: string, fields: Record<string, string>): Promise<{ ok: true }>
+  sendOffline(visitorToken: string, form: OfflineForm): Promise<{ message: MessageDTO }>
   rate(
     visitorToken: string,
     rating: { conversationId: string; score: number; comment: string | null },
@@ -48,7 +83,7 @@ export function createWidgetApi(options: {
     { token, ...init }: RequestInit & { token?: string },
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' }
-    if (init.body) headers['content-type'] = 'application/json'
+    if (typeof init.body === 'string') headers['content-type'] = 'application/json'
     if (token) headers.authorization = `Bearer ${token}`
     // Visitors are identified by their bearer token alone; no cookies cross into the frame.
     const response = await doFetch(`${options.baseUrl}${path}`, {
@@ -83,10 +118,25 @@ export function createWidgetApi(options: {
       request(`/api/widget/events?since=${since}`, { method: 'GET', token }),
     postMessage: (token, draft) =>
       request('/api/widget/messages', { method: 'POST', token, body: JSON.stringify(draft) }),
+    upload: (token, file) => {
+      const body = new FormData()
+      body.append('file', file, file.name)
+      return request('/api/widget/attachments', { method: 'POST', token, body })
+    },
+    getMessages: (token, id) =>
+      request(`/api/widget/messages?conversationId=${encodeURIComponent(id)}`, {
+        method: 'GET',
+        token,
+      }),
+    listConversations: (token) => request('/api/widget/conversations', { method: 'GET', token }),
+    read: (token, receipt) =>
+      request('/api/widget/read', { method: 'POST', token, body: JSON.stringify(receipt) }),
     identify: (token, identity) =>
       request('/api/widget/identify', { method: 'POST', token, body: JSON.stringify(identity) }),
     saveProfile: (token, fields) =>
       request('/api/widget/profile', { method: 'POST', token, body: JSON.stringify({ fields }) }),
+    sendOffline: (token, form) =>
+      request('/api/widget/offline', { method: 'POST', token, body: JSON.stringify(form) }),
     rate: (token, rating) =>
       request('/api/widget/rating', { method: 'POST', token, body: JSON.stringify(rating) }),
   }

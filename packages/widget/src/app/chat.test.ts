@@ -4,13 +4,14 @@ import type {
   EventsPage,
   MessageDTO,
   VisitorClientFrame,
+  VisitorConversationDTO,
   VisitorServerFrame,
   WidgetConfig,
   WidgetSession,
 } from '@kefu/protocol'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { appLocale } from './App'
-import { ApiError, type WidgetApi } from './api'
+import { ApiError, type ConversationMessages, type WidgetApi } from './api'
 import { ACK_TIMEOUT_MS, Chat, type SocketHandlers } from './chat'
 
 const config: WidgetConfig = {
@@ -21,9 +22,20 @@ const config: WidgetConfig = {
     position: 'right',
     launcherText: null,
     locale: null,
+    files: { maxBytes: 10 * 1024 * 1024, allowedTypes: ['image', 'pdf'] },
     preChat: [],
+    sound: true,
   },
   agentsOnline: true,
+  availability: {
+    teamName: null,
+    agents: [],
+    canAnswer: true,
+    reason: null,
+    backAt: null,
+    replyTime: 'minutes',
+    whenUnavailable: 'keep-open',
+  },
 }
 
 function stored(overrides: Partial<MessageDTO> & { id: string; seq: number }): MessageDTO {
@@ -110,6 +122,7 @@ function setup(session: Partial<WidgetSession> = {}) {
         conversation: null,
         messages: [],
         seq: 10,
+        teamReadSeq: 0,
         ...session,
       }),
     ),
@@ -125,8 +138,36 @@ function setup(session: Partial<WidgetSession> = {}) {
         stored({ id: `m-${draft.clientId}`, seq: 50, clientId: draft.clientId, text: draft.text }),
     ),
     identify: vi.fn(async () => ({ verified: true })),
+    getMessages: vi.fn(
+      async (_token: string, _id: string): Promise<ConversationMessages> => ({
+        conversation: null,
+        messages: [],
+        teamReadSeq: 0,
+      }),
+    ),
+    listConversations: vi.fn(
+      async (_token: string): Promise<{ conversations: VisitorConversationDTO[] }> => ({
+        conversations: [],
+      }),
+    ),
+    read: vi.fn(async (_token: string, _receipt: { conversationId: string; seq: number }) => ({})),
+    sendOffline: vi.fn(async (_token: string, form: { clientId: string; text: string }) => ({
+      message: stored({
+        id: `m-${form.clientId}`,
+        seq: 60,
+        clientId: form.clientId,
+        text: form.text,
+      }),
+    })),
     saveProfile: vi.fn(async (_token: string, _fields: Record<string, string>) => ({
       ok: true as const,
+    })),
+    upload: vi.fn(async (_token: string, file: File) => ({
+      id: `u-${file.name}`,
+      filename: file.name,
+      contentType: 'image/png',
+      size: file.size,
+      image: true,
     })),
     rate: vi.fn(
       async (
@@ -438,6 +479,7 @@ describe('chat', () => {
       conversation: null,
       messages: [],
       seq: 10,
+      teamReadSeq: 0,
     })
     socket().handlers.open()
     socket().handlers.close(4401)
@@ -456,6 +498,26 @@ describe('chat', () => {
     await chat.start()
     expect(chat.getSnapshot().phase).toBe('unavailable')
     expect(chat.send('hello')).toBe(false)
+  })
+
+  test('a file alone is sent with its upload id, over the socket and then over HTTP', async () => {
+    const { chat, api, socket, connect } = setup()
+    await chat.start()
+    await connect()
+    const upload = await chat.upload(new File(['x'], 'photo.png'))
+    expect(api.upload).toHaveBeenCalledWith('token-1', expect.any(File))
+    expect(chat.send('', [{ ...upload, url: 'blob:preview' }])).toBe(true)
+    expect(chat.getSnapshot().messages[0]?.attachments?.[0]?.url).toBe('blob:preview')
+    expect(socket().messageFrames()).toEqual([
+      { type: 'message', clientId: 'c1', text: '', attachmentIds: ['u-photo.png'] },
+    ])
+    await vi.advanceTimersByTimeAsync(ACK_TIMEOUT_MS)
+    expect(api.postMessage).toHaveBeenCalledWith('token-1', {
+      clientId: 'c1',
+      text: '',
+      attachmentIds: ['u-photo.png'],
+    })
+    expect(chat.send('', [])).toBe(false)
   })
 
   test('texts longer than the limit are not sent', async () => {
@@ -672,5 +734,220 @@ describe('pre-chat form', () => {
       errors: { email: 'invalid' },
     })
     expect(chat.getSnapshot().preChat).not.toBeNull()
+  })
+})
+
+describe('chat: read receipts and several conversations', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  const reply = (id: string, seq: number, conversationId = 'conv-1') =>
+    created(stored({ id, seq, conversationId, direction: 'outgoing', text: `reply ${id}` }))
+  const readFrames = (socket: FakeSocket) => socket.sent.filter((f) => f.type === 'read')
+  const listed = (
+    id: string,
+    unreadCount: number,
+    status: VisitorConversationDTO['status'] = 'open',
+  ): VisitorConversationDTO => ({
+    id,
+    status,
+    createdAt: 1,
+    lastMessage: { text: 'hi', direction: 'incoming', createdAt: 1 },
+    unreadCount,
+  })
+
+  test('replies are reported read only while the widget is open and the page visible', async () => {
+    const { chat, socket, connect } = setup({
+      conversation: conversation('open'),
+      messages: [stored({ id: 'm1', seq: 5 })],
+    })
+    const unread: number[] = []
+    chat.onUnread = (count) => unread.push(count)
+    await chat.start()
+    await connect()
+    socket().push({ type: 'event', event: reply('r1', 11) })
+    // Closed: nothing is read, the reply counts as unread.
+    expect(readFrames(socket())).toEqual([])
+    expect(unread).toEqual([1])
+    chat.setVisible(true)
+    expect(readFrames(socket())).toEqual([{ type: 'read', conversationId: 'conv-1', seq: 11 }])
+    expect(unread).toEqual([1, 0])
+    // Open: a live reply is read at once, and only once.
+    socket().push({ type: 'event', event: reply('r2', 12) })
+    chat.setVisible(true)
+    expect(readFrames(socket())).toEqual([
+      { type: 'read', conversationId: 'conv-1', seq: 11 },
+      { type: 'read', conversationId: 'conv-1', seq: 12 },
+    ])
+  })
+
+  test('without a socket the read receipt goes over HTTP', async () => {
+    const { chat, api } = setup({
+      conversation: conversation('open'),
+      messages: [stored({ id: 'r1', seq: 7, direction: 'outgoing' })],
+    })
+    await chat.start()
+    chat.setVisible(true)
+    expect(api.read).toHaveBeenCalledWith('token-1', { conversationId: 'conv-1', seq: 7 })
+  })
+
+  test("the team's read mark follows its events for the conversation shown only", async () => {
+    const { chat, socket, connect } = setup({
+      conversation: conversation('open'),
+      messages: [stored({ id: 'm1', seq: 5 }), stored({ id: 'm2', seq: 6 })],
+      teamReadSeq: 5,
+    })
+    await chat.start()
+    await connect()
+    expect(chat.getSnapshot().readSeq).toBe(5)
+    const read = (seq: number, readSeq: number, conversationId = 'conv-1'): EventDTO => ({
+      seq,
+      type: 'conversation.read',
+      conversationId,
+      inboxId: 'inbox-1',
+      at: seq,
+      reader: 'team',
+      readSeq,
+    })
+    socket().push({ type: 'event', event: read(11, 6, 'conv-2') })
+    expect(chat.getSnapshot().readSeq).toBe(5)
+    socket().push({ type: 'event', event: read(12, 6) })
+    expect(chat.getSnapshot().readSeq).toBe(6)
+  })
+
+  test('a new conversation: the first message opens it, the next ones wait for its id', async () => {
+    const { chat, socket, connect } = setup({
+      conversation: conversation('resolved'),
+      messages: [stored({ id: 'm1', seq: 5 })],
+    })
+    await chat.start()
+    await connect()
+    chat.startConversation()
+    expect(chat.getSnapshot().messages).toEqual([])
+    expect(chat.getSnapshot().csat).toBeNull()
+    chat.send('A new question')
+    chat.send('And some detail')
+    expect(socket().messageFrames()).toEqual([
+      { type: 'message', clientId: 'c1', text: 'A new question', new: true },
+    ])
+    socket().push({
+      type: 'ack',
+      clientId: 'c1',
+      message: stored({ id: 'n1', seq: 20, clientId: 'c1', conversationId: 'conv-2' }),
+    })
+    expect(socket().messageFrames().at(-1)).toEqual({
+      type: 'message',
+      clientId: 'c2',
+      text: 'And some detail',
+      conversationId: 'conv-2',
+    })
+    // Messages of the old conversation no longer show here.
+    socket().push({ type: 'event', event: reply('r-old', 21, 'conv-1') })
+    expect(chat.getSnapshot().messages.map((m) => m.id ?? m.clientId)).toEqual(['n1', 'c2'])
+  })
+
+  test('replies elsewhere update the list and its badge, and count as unread while closed', async () => {
+    const { chat, api, socket, connect } = setup({
+      conversation: conversation('open', 'conv-2'),
+      messages: [stored({ id: 'm1', seq: 5, conversationId: 'conv-2' })],
+    })
+    api.listConversations.mockResolvedValue({
+      conversations: [listed('conv-2', 0), listed('conv-1', 0, 'resolved')],
+    })
+    const unread: number[] = []
+    chat.onUnread = (count) => unread.push(count)
+    await chat.start()
+    await connect()
+    chat.setVisible(true)
+    chat.showList()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(chat.getSnapshot().conversations?.map((c) => c.id)).toEqual(['conv-2', 'conv-1'])
+    chat.showChat()
+
+    socket().push({ type: 'event', event: reply('r1', 11, 'conv-1') })
+    const snap = chat.getSnapshot()
+    expect(snap.messages.map((m) => m.id)).toEqual(['m1'])
+    expect(snap.conversations?.map((c) => [c.id, c.unreadCount])).toEqual([
+      ['conv-1', 1],
+      ['conv-2', 0],
+    ])
+    expect(snap.unreadElsewhere).toBe(1)
+    // Open and visible: the host's count stays; closed, a reply anywhere counts.
+    expect(unread).toEqual([])
+    chat.setVisible(false)
+    socket().push({ type: 'event', event: reply('r2', 12, 'conv-1') })
+    expect(unread).toEqual([1])
+    expect(readFrames(socket())).toEqual([])
+  })
+
+  test('opening a conversation from the list shows its history and reads it', async () => {
+    const { chat, api, socket, connect } = setup({
+      conversation: conversation('open', 'conv-2'),
+      messages: [stored({ id: 'm1', seq: 5, conversationId: 'conv-2' })],
+    })
+    let answer: (value: Awaited<ReturnType<typeof api.getMessages>>) => void = () => {}
+    api.getMessages.mockImplementation(
+      () =>
+        new Promise((resolve) => {
+          answer = resolve
+        }),
+    )
+    await chat.start()
+    await connect()
+    chat.setVisible(true)
+    void chat.openConversation('conv-1')
+    expect(api.getMessages).toHaveBeenCalledWith('token-1', 'conv-1')
+    // A reply arriving while the history loads is kept.
+    socket().push({ type: 'event', event: reply('r2', 13, 'conv-1') })
+    answer({
+      conversation: conversation('resolved', 'conv-1'),
+      messages: [
+        stored({ id: 'o1', seq: 3, conversationId: 'conv-1' }),
+        stored({ id: 'r1', seq: 4, conversationId: 'conv-1', direction: 'outgoing' }),
+      ],
+      teamReadSeq: 3,
+    })
+    await vi.advanceTimersByTimeAsync(0)
+    const snap = chat.getSnapshot()
+    expect(snap.view).toBe('chat')
+    expect(snap.messages.map((m) => m.id)).toEqual(['o1', 'r1', 'r2'])
+    expect(snap.readSeq).toBe(3)
+    expect(readFrames(socket()).at(-1)).toEqual({ type: 'read', conversationId: 'conv-1', seq: 13 })
+    chat.send('Back to this one')
+    expect(socket().messageFrames().at(-1)).toMatchObject({ conversationId: 'conv-1' })
+  })
+
+  test('another conversation that cannot be loaded leads back to the list', async () => {
+    const { chat, api } = setup()
+    api.getMessages.mockRejectedValue(new ApiError(404, 'conversation.not_found', ''))
+    await chat.start()
+    await chat.openConversation('conv-9')
+    expect(chat.getSnapshot().view).toBe('list')
+  })
+
+  test('an agent typing in another conversation does not show here', async () => {
+    const { chat, socket, connect } = setup({
+      conversation: conversation('open', 'conv-2'),
+      messages: [stored({ id: 'm1', seq: 5, conversationId: 'conv-2' })],
+    })
+    await chat.start()
+    await connect()
+    socket().push({ type: 'typing', typing: true, agentName: 'Li Na', conversationId: 'conv-1' })
+    expect(chat.getSnapshot().agentTyping).toBeNull()
+    socket().push({ type: 'typing', typing: true, agentName: 'Li Na', conversationId: 'conv-2' })
+    expect(chat.getSnapshot().agentTyping).toEqual({ name: 'Li Na' })
+  })
+
+  test('muting the tone is remembered in this browser', async () => {
+    const { chat, storage } = setup()
+    await chat.start()
+    expect(chat.getSnapshot().muted).toBe(false)
+    chat.setMuted(true)
+    expect(chat.getSnapshot().muted).toBe(true)
+    expect(storage.get('kefu.mute.pub-1')).toBe('1')
   })
 })

@@ -2,18 +2,29 @@
 // ack timeouts and HTTP fallback, typing and unread counting. The UI only reads snapshots and
 // calls the public methods; the timeline rules live in ./timeline.
 import type {
+  AttachmentDTO,
   EventDTO,
   Locale,
   MaxMessageLength,
   MessageDTO,
   PreChatField,
+  UploadDTO,
   VisitorClientFrame,
   VisitorIdentity,
   VisitorServerFrame,
+  WidgetAvailability,
   WidgetConfig,
   WidgetSession,
 } from '@kefu/protocol'
-import { ApiError, type WidgetApi } from './api'
+import { ApiError, type MessageDraft, type WidgetApi } from './api'
+import {
+  ALWAYS_AVAILABLE,
+  type OfflineErrors,
+  type OfflineValues,
+  offlineMode,
+  serverOfflineErrors,
+} from './away'
+import { type ConversationList, markListRead, noteMessage, unreadElsewhere } from './conversations'
 import {
   type Csat,
   csatShown,
@@ -24,17 +35,22 @@ import {
   ratingSending,
   ratingSent,
 } from './csat'
+import { attachmentIds } from './files'
 import { type PreChatErrors, serverPreChatErrors } from './prechat'
 import {
   addPending,
   advanceCursor,
   applyEvent,
+  clearMessages,
   confirmMessage,
   createTimeline,
   findPending,
   hasMessage,
+  isVisibleDirection,
+  lastReplySeq,
   listMessages,
   setPendingState,
+  skipEvent,
   type Timeline,
   type TimelineMessage,
   timelineFromHistory,
@@ -72,7 +88,25 @@ export interface ChatSnapshot {
   locale: Locale | null
   /** The pre-chat form to show instead of the composer, while this visitor still owes it. */
   preChat: PreChatField[] | null
+  /** 'list': the visitor's conversations, in place of the chat. */
+  view: 'chat' | 'list'
+  /** The visitor's own conversations, newest first, once loaded (for the list). */
+  conversations: ConversationList | null
+  /** Unseen replies in the visitor's other conversations: the list button's badge. */
+  unreadElsewhere: number
+  /** Read receipt: the team has read the visitor's messages up to this seq. */
+  readSeq: number
+  /** The visitor muted the reply tone in this browser. */
+  muted: boolean
+  /** Who can answer now, kept current by the server's `availability` frames. */
+  availability: WidgetAvailability
+  /** An agent typed or replied live since the page opened. */
+  agentSeen: boolean
+  /** Nobody can answer: the offline form replaces the composer; then thanks for `thanksTo`. */
+  offline: { form: boolean; thanksTo: string | null }
 }
+
+export type OfflineResult = { ok: true } | { ok: false; errors: OfflineErrors }
 
 /** How sending the pre-chat form went: stored, refused field by field, or not sent at all. */
 export type PreChatResult = { ok: true } | { ok: false; errors: PreChatErrors }
@@ -144,8 +178,22 @@ export class Chat {
   private listedFrom: Timeline | null = null
   /** The visitor's conversation, once there is one: the one a rating is about. */
   private conversationId: string | null = null
+  private view: 'chat' | 'list' = 'chat'
+  private list: ConversationList | null = null
+  /** The visitor chose "start a new conversation" and it has no id yet. */
+  private startedNew = false
+  /** The message that opens that new conversation; the ones after it wait for its id. */
+  private opener: string | null = null
+  /** Read receipts: the team's mark here, and the last reply this widget reported as seen. */
+  private teamReadSeq = 0
+  private readSent = 0
+  private readonly muteKey: string
   private csat: Csat | null = null
   private locale: Locale | null = null
+  private readonly offlineKey: string
+  /** The email left with the offline form, with the token it was left for (storage blocked). */
+  private memoryOffline: string | null = null
+  private connectedBefore = false
   private stopped = false
 
   private socket: SocketHandle | null = null
@@ -173,6 +221,8 @@ export class Chat {
     this.storageKey = `kefu.visitor.${options.inbox}`
     this.ratingKey = `kefu.rating.${options.inbox}`
     this.preChatKey = `kefu.prechat.${options.inbox}`
+    this.muteKey = `kefu.mute.${options.inbox}`
+    this.offlineKey = `kefu.offline.${options.inbox}`
     this.snapshot = this.buildSnapshot()
   }
 
@@ -249,19 +299,32 @@ export class Chat {
     this.token = null
     this.writeToken('')
     this.timeline = createTimeline()
+    this.view = 'chat'
     await this.renewSession()
   }
 
   /** Shows the message at once and sends it; false when there is nothing (valid) to send. */
-  send(text: string): boolean {
+  send(text: string, attachments: AttachmentDTO[] = []): boolean {
     const body = text.trim()
-    if (this.phase !== 'ready' || !body || body.length > MAX_MESSAGE_LENGTH) return false
+    if (this.phase !== 'ready' || body.length > MAX_MESSAGE_LENGTH) return false
+    if (!body && !attachments.length) return false
     const clientId = this.options.newClientId()
-    this.timeline = addPending(this.timeline, { clientId, text: body, createdAt: this.now() })
+    this.timeline = addPending(this.timeline, {
+      clientId,
+      text: body,
+      createdAt: this.now(),
+      attachments,
+    })
     this.stopTyping()
     this.emit()
     this.dispatch(clientId)
     return true
+  }
+
+  /** Stores a file for this visitor; send it with send(text, [upload]). Throws ApiError. */
+  async upload(file: File): Promise<UploadDTO> {
+    if (!this.token) throw new ApiError(0, 'visitor.unauthenticated', '')
+    return this.options.api.upload(this.token, file)
   }
 
   retry(clientId: string): void {
@@ -284,6 +347,37 @@ export class Chat {
     }
     this.memoryPreChat = token
     this.writeStored(this.preChatKey, token)
+    this.emit()
+    return { ok: true }
+  }
+
+  /** The offline form: the email goes on the visitor's contact, the text is their message. */
+  async submitOffline(values: OfflineValues): Promise<OfflineResult> {
+    const token = this.token
+    if (!token) return { ok: false, errors: {} }
+    const clientId = this.options.newClientId()
+    const email = values.email.trim()
+    const name = values.name.trim()
+    const text = values.text.trim()
+    try {
+      const { message } = await this.options.api.sendOffline(token, {
+        clientId,
+        email,
+        ...(name ? { name } : {}),
+        text,
+      })
+      this.timeline = addPending(this.timeline, { clientId, text, createdAt: this.now() })
+      this.confirm(message)
+    } catch (error) {
+      return {
+        ok: false,
+        errors: error instanceof ApiError ? serverOfflineErrors(error.details) : {},
+      }
+    }
+    // "token email": an email never contains a space, so the first one splits them.
+    const left = `${token} ${email}`
+    this.memoryOffline = left
+    this.writeStored(this.offlineKey, left)
     this.emit()
     return { ok: true }
   }
@@ -326,7 +420,8 @@ export class Chat {
     const now = this.now()
     if (now - this.typingSentAt >= TYPING_REFRESH_MS) {
       this.typingSentAt = now
-      this.sendFrame({ type: 'typing', typing: true })
+      const id = this.conversationId
+      this.sendFrame({ type: 'typing', typing: true, ...(id ? { conversationId: id } : {}) })
     }
     clearTimeout(this.typingIdleTimer)
     this.typingIdleTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS)
@@ -342,6 +437,7 @@ export class Chat {
   /** Whether the visitor can see the chat; replies while hidden count as unread. */
   setVisible(visible: boolean): void {
     this.visible = visible
+    this.reportRead()
     if (visible) this.setUnread(0)
   }
 
@@ -359,6 +455,155 @@ export class Chat {
     this.dropSocket()
     this.failures = 0
     this.connect()
+  }
+
+  // ---------- several conversations ----------
+
+  /** Shows the visitor's conversations in place of the chat, loading them afresh. */
+  showList(): void {
+    if (this.phase !== 'ready') return
+    this.view = 'list'
+    this.emit()
+    void this.loadList()
+  }
+
+  /** Back from the list to the conversation that was shown. */
+  showChat(): void {
+    if (this.view === 'chat') return
+    this.view = 'chat'
+    this.emit()
+    this.reportRead()
+  }
+
+  /** Shows one of the visitor's conversations; the next messages go into it. */
+  async openConversation(id: string): Promise<void> {
+    const token = this.token
+    if (!token || this.phase !== 'ready') return
+    // The view moves first, so replies that arrive while the history loads are kept.
+    this.show(id)
+    this.emit()
+    try {
+      const answer = await this.options.api.getMessages(token, id)
+      if (this.conversationId !== id) return
+      let timeline = this.timeline
+      for (const message of answer.messages) timeline = confirmMessage(timeline, message)
+      this.timeline = timeline
+      this.teamReadSeq = Math.max(this.teamReadSeq, answer.teamReadSeq)
+      const last = answer.messages.at(-1)
+      this.csat =
+        answer.conversation?.status === 'resolved'
+          ? offerRating(null, {
+              conversationId: id,
+              since: last?.seq ?? 0,
+              saved: this.savedRating(id),
+            })
+          : null
+      this.emit()
+      this.reportRead()
+    } catch {
+      // Gone or unreachable: back to the list, which loads again.
+      if (this.conversationId === id) this.showList()
+    }
+  }
+
+  /** "Start a new conversation": an empty chat whose first message opens another conversation. */
+  startConversation(): void {
+    if (this.phase !== 'ready') return
+    this.show(null)
+    this.startedNew = true
+    this.emit()
+  }
+
+  /** The visitor's choice for the reply tone, kept in this browser. */
+  setMuted(muted: boolean): void {
+    this.writeStored(this.muteKey, muted ? '1' : '')
+    this.emit()
+  }
+
+  private show(id: string | null): void {
+    this.view = 'chat'
+    this.conversationId = id
+    this.startedNew = false
+    this.opener = null
+    this.teamReadSeq = 0
+    this.readSent = 0
+    this.csat = null
+    this.clearAgentTyping()
+    // Messages still waiting to be sent belong to the conversation they were written in.
+    for (const clientId of this.timeline.pending.keys()) this.settle(clientId)
+    this.timeline = clearMessages(this.timeline)
+  }
+
+  private async loadList(): Promise<void> {
+    const token = this.token
+    if (!token) return
+    try {
+      const { conversations } = await this.options.api.listConversations(token)
+      if (token !== this.token) return
+      this.list = conversations
+      if (this.visible && this.view === 'chat' && this.conversationId && this.readSent) {
+        this.list = markListRead(this.list, this.conversationId)
+      }
+      this.emit()
+    } catch {
+      // The list stays as it was; showing it again asks again.
+    }
+  }
+
+  /**
+   * Read receipt: while the visitor can see this conversation (widget open, page visible), the
+   * newest reply shown is reported once. The server keeps the furthest; it never moves back.
+   */
+  private reportRead(): void {
+    const id = this.conversationId
+    const token = this.token
+    if (!this.visible || this.view !== 'chat' || !id || !token || this.phase !== 'ready') return
+    const seq = lastReplySeq(this.timeline)
+    if (seq <= this.readSent) return
+    this.readSent = seq
+    if (this.list) {
+      const list = markListRead(this.list, id)
+      if (list !== this.list) {
+        this.list = list
+        this.emit()
+      }
+    }
+    if (this.ready) this.sendFrame({ type: 'read', conversationId: id, seq })
+    else {
+      this.options.api.read(token, { conversationId: id, seq }).catch(() => {
+        // Said again with the next reply or reconnect.
+        if (this.readSent === seq) this.readSent = 0
+      })
+    }
+  }
+
+  /** Whether a stored message belongs in the conversation shown. */
+  private belongs(message: MessageDTO): boolean {
+    if (this.conversationId) return message.conversationId === this.conversationId
+    // No conversation yet: by default any of the visitor's messages opens it, as it always did;
+    // after "start a new conversation", only the visitor's own message from here does.
+    const own = !!message.clientId && !!findPending(this.timeline, message.clientId)
+    return !this.startedNew || own
+  }
+
+  /** The conversation shown got its id from its first stored message. */
+  private adopt(conversationId: string): void {
+    if (this.conversationId) return
+    this.conversationId = conversationId
+    this.startedNew = false
+    this.opener = null
+    if (this.list && !this.list.some((c) => c.id === conversationId)) void this.loadList()
+  }
+
+  /** Where a message goes: the conversation shown; null while it waits for a new one's id. */
+  private target(clientId: string): Omit<MessageDraft, 'clientId' | 'text'> | null {
+    if (this.conversationId) return { conversationId: this.conversationId }
+    if (!this.startedNew) return {}
+    if (this.opener && findPending(this.timeline, this.opener)?.state !== 'sending') {
+      this.opener = null
+    }
+    this.opener ??= clientId
+    return this.opener === clientId ? { new: true } : null
   }
 
   // ---------- connection ----------
@@ -399,6 +644,8 @@ export class Chat {
     this.ready = false
     this.caughtUp = false
     this.typingSentAt = 0
+    // A read frame may have been lost with the socket; the next one says it again.
+    this.readSent = 0
     clearInterval(this.heartbeatTimer)
     const awaiting = [...this.ackTimers.keys()]
     for (const clientId of awaiting) this.settle(clientId)
@@ -443,10 +690,14 @@ export class Chat {
     this.lastFrameAt = this.now()
     switch (frame.type) {
       case 'ready':
+        // Back after a drop: availability may have changed while no frame could say so.
+        if (this.connectedBefore) void this.refreshConfig()
+        this.connectedBefore = true
         this.ready = true
         this.failures = 0
         this.setConnection('online')
         this.startHeartbeat()
+        this.reportRead()
         void this.catchUp(generation)
         this.flush()
         break
@@ -456,7 +707,15 @@ export class Chat {
       case 'ack':
         if (isMessage(frame.message)) this.confirm(frame.message)
         break
+      case 'availability':
+        if (this.config && frame.availability) {
+          this.config = { ...this.config, availability: frame.availability }
+          this.emit()
+        }
+        break
       case 'typing':
+        // An agent typing in another of the visitor's conversations is not typing here.
+        if (frame.conversationId && frame.conversationId !== this.conversationId) break
         this.showAgentTyping(frame.typing === true, frame.agentName ?? null)
         break
       case 'error':
@@ -517,6 +776,14 @@ export class Chat {
     this.timeline = timeline
     const conversation = session.conversation
     this.conversationId = conversation?.id ?? null
+    // A (renewed) session shows the visitor's latest conversation; the visitor may be someone
+    // else now (identify), so their list is loaded again when shown.
+    this.startedNew = false
+    this.opener = null
+    this.teamReadSeq = session.teamReadSeq ?? 0
+    this.readSent = 0
+    this.list = null
+    if (this.view === 'list') void this.loadList()
     this.csat =
       conversation?.status === 'resolved'
         ? offerRating(this.csat, {
@@ -531,13 +798,27 @@ export class Chat {
 
   private receiveEvent(event: EventDTO, live: boolean): void {
     const before = this.timeline
+    const wanted = wantsEvent(before, event.seq)
     const resolved =
       event.type === 'conversation.resolved' &&
       event.conversationId === this.conversationId &&
-      wantsEvent(before, event.seq)
-    let after = applyEvent(before, event)
+      wanted
+    // The event stream carries all of the visitor's conversations; only the one shown is drawn.
+    const shown = event.type !== 'message.created' || this.belongs(event.message)
+    let after = shown ? applyEvent(before, event) : skipEvent(before, event.seq)
     if (live && this.caughtUp) after = advanceCursor(after, event.seq)
     this.timeline = after
+    if (
+      wanted &&
+      event.type === 'conversation.read' &&
+      event.reader === 'team' &&
+      event.conversationId === this.conversationId &&
+      event.readSeq > this.teamReadSeq
+    ) {
+      this.teamReadSeq = event.readSeq
+      this.emit()
+      return
+    }
     if (resolved) {
       this.csat = offerRating(this.csat, {
         conversationId: event.conversationId,
@@ -549,26 +830,49 @@ export class Chat {
     }
     if (event.type === 'message.created') {
       const message = event.message
-      if (hasMessage(after, message.id)) this.conversationId ??= message.conversationId
+      if (shown && hasMessage(after, message.id)) this.adopt(message.conversationId)
       if (message.clientId && !findPending(after, message.clientId)) this.settle(message.clientId)
-      const isNew = !hasMessage(before, message.id) && hasMessage(after, message.id)
+      const isNew = shown
+        ? !hasMessage(before, message.id) && hasMessage(after, message.id)
+        : wanted && isVisibleDirection(message.direction)
+      if (isNew) this.noteInList(message, shown)
       if (isNew && message.direction === 'outgoing') {
         if (live) this.agentSeen = true
-        this.clearAgentTyping()
+        if (shown) this.clearAgentTyping()
         if (!this.visible) this.setUnread(this.unread + 1)
         this.onAgentMessage()
+        if (shown) this.reportRead()
       }
     }
     if (after !== before) this.emit()
   }
 
+  /** Keeps the list current; a conversation it does not know yet makes it load again. */
+  private noteInList(message: MessageDTO, shown: boolean): void {
+    if (!this.list) {
+      // Not loaded yet: only a reply elsewhere needs it now (for the list button's badge).
+      if (!shown && message.direction === 'outgoing') void this.loadList()
+      return
+    }
+    const unseen = !(shown && this.visible && this.view === 'chat')
+    const list = noteMessage(this.list, message, unseen)
+    if (list) this.list = list
+    else void this.loadList()
+  }
+
   private confirm(message: MessageDTO): void {
+    if (message.clientId) this.settle(message.clientId)
+    // An answer for a message of a conversation no longer shown: it is stored, nothing to draw.
+    if (!this.belongs(message)) return
     const before = this.timeline
     this.timeline = confirmMessage(before, message)
     // The visitor's own message names the conversation (the first one opens it).
-    this.conversationId ??= message.conversationId
-    if (message.clientId) this.settle(message.clientId)
-    if (this.timeline !== before) this.emit()
+    this.adopt(message.conversationId)
+    if (this.timeline === before) return
+    if (this.list && !hasMessage(before, message.id)) this.noteInList(message, true)
+    this.emit()
+    // Messages written after the one that opened a new conversation go now, into it.
+    this.flush()
   }
 
   private fail(clientId: string): void {
@@ -597,9 +901,18 @@ export class Chat {
   private dispatch(clientId: string): void {
     const message = findPending(this.timeline, clientId)
     if (message?.state !== 'sending' || this.inFlight.has(clientId)) return
+    // Behind the message that opens a new conversation, the next ones wait for its id.
+    const target = this.target(clientId)
+    if (!target) return
     if (this.ready) {
       this.inFlight.add(clientId)
-      this.sendFrame({ type: 'message', clientId, text: message.text })
+      this.sendFrame({
+        type: 'message',
+        clientId,
+        text: message.text,
+        ...attachmentIds(message),
+        ...target,
+      })
       this.ackTimers.set(
         clientId,
         setTimeout(() => {
@@ -616,10 +929,16 @@ export class Chat {
   private async post(clientId: string, afterAckTimeout: boolean): Promise<void> {
     const message = findPending(this.timeline, clientId)
     const token = this.token
-    if (!message || !token || this.inFlight.has(clientId)) return
+    const target = this.target(clientId)
+    if (!message || !token || !target || this.inFlight.has(clientId)) return
     this.inFlight.add(clientId)
     try {
-      const stored = await this.options.api.postMessage(token, { clientId, text: message.text })
+      const stored = await this.options.api.postMessage(token, {
+        clientId,
+        text: message.text,
+        ...attachmentIds(message),
+        ...target,
+      })
       this.confirm(stored)
     } catch (error) {
       this.inFlight.delete(clientId)
@@ -724,18 +1043,48 @@ export class Chat {
     const messages =
       this.listedFrom === this.timeline ? this.snapshot.messages : listMessages(this.timeline)
     this.listedFrom = this.timeline
+    const availability = this.config?.availability ?? ALWAYS_AVAILABLE
     return {
       phase: this.phase,
       config: this.config,
       connection: this.connection,
       messages,
       agentTyping: this.agentTyping,
-      agentsOnline: (this.config?.agentsOnline ?? true) || this.agentSeen,
+      agentsOnline: (this.config?.availability?.canAnswer ?? true) || this.agentSeen,
       unread: this.unread,
       csat: csatShown(this.csat, messages) ? this.csat : null,
       locale: this.locale,
       preChat: this.preChatOwed(messages.length) ? (this.config?.inbox.preChat ?? null) : null,
+      view: this.view,
+      conversations: this.list,
+      unreadElsewhere: unreadElsewhere(this.list, this.conversationId),
+      readSeq: this.teamReadSeq,
+      muted: this.readStored(this.muteKey) === '1',
+      availability,
+      agentSeen: this.agentSeen,
+      offline:
+        this.phase === 'ready'
+          ? offlineMode({ availability, agentSeen: this.agentSeen, sentTo: this.offlineSentTo() })
+          : { form: false, thanksTo: null },
     }
+  }
+
+  private async refreshConfig(): Promise<void> {
+    try {
+      const config = await this.options.api.getConfig()
+      if (this.stopped) return
+      this.config = config
+      this.emit()
+    } catch {
+      // The frames or the next reconnect bring it.
+    }
+  }
+
+  /** The email this visitor (this token) left with the offline form. */
+  private offlineSentTo(): string | null {
+    const left = this.readStored(this.offlineKey) ?? this.memoryOffline ?? ''
+    const space = left.indexOf(' ')
+    return space > 0 && left.slice(0, space) === this.token ? left.slice(space + 1) : null
   }
 
   /** The inbox asks for a form this visitor (this token) has not answered and has not chatted. */

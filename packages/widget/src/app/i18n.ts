@@ -17,6 +17,15 @@ export interface Strings {
   loading: string
   unavailable: string
   support: string
+  /** Read receipt under the visitor's own message. */
+  read: string
+  /** The list of the visitor's conversations, and the button that opens it. */
+  conversations: string
+  newConversation: string
+  resolved: string
+  unreadReplies: (count: number) => string
+  mute: string
+  unmute: string
   charactersLeft: (count: number) => string
   rateAsk: string
   /** A star button's name: the score it gives. */
@@ -55,6 +64,13 @@ const en: Strings = {
   loading: 'Loading…',
   unavailable: 'Chat is not available right now.',
   support: 'Support',
+  read: 'Read',
+  conversations: 'Your conversations',
+  newConversation: 'Start a new conversation',
+  resolved: 'Resolved',
+  unreadReplies: (count) => (count === 1 ? '1 new reply' : `${count} new replies`),
+  mute: 'Mute sound',
+  unmute: 'Turn sound on',
   charactersLeft: (count) => `${count} characters left`,
   rateAsk: 'How did we do?',
   stars: (score) => (score === 1 ? '1 star' : `${score} stars`),
@@ -90,6 +106,13 @@ const zhCN: Strings = {
   loading: '加载中…',
   unavailable: '在线客服暂时无法使用。',
   support: '客服',
+  read: '已读',
+  conversations: '我的会话',
+  newConversation: '发起新会话',
+  resolved: '已解决',
+  unreadReplies: (count) => `${count} 条新回复`,
+  mute: '关闭提示音',
+  unmute: '开启提示音',
   charactersLeft: (count) => `还可输入 ${count} 字`,
   rateAsk: '您对本次服务满意吗？',
   stars: (score) => `${score} 星`,
@@ -125,6 +148,13 @@ const zhTW: Strings = {
   loading: '載入中…',
   unavailable: '線上客服暫時無法使用。',
   support: '客服',
+  read: '已讀',
+  conversations: '我的對話',
+  newConversation: '開始新對話',
+  resolved: '已解決',
+  unreadReplies: (count) => `${count} 則新回覆`,
+  mute: '關閉提示音',
+  unmute: '開啟提示音',
   charactersLeft: (count) => `還可輸入 ${count} 字`,
   rateAsk: '您對本次服務滿意嗎？',
   stars: (score) => `${score} 星`,

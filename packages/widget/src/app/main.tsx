@@ -4,6 +4,7 @@ import { createWidgetApi } from './api'
 import { connectToHost } from './bridge'
 import { browserStorage, newClientId, openBrowserSocket } from './browser'
 import { Chat } from './chat'
+import { playTone, shouldRing, unlockAudio } from './notify'
 import './styles.css'
 
 const params = new URLSearchParams(location.search)
@@ -19,29 +20,43 @@ const chat = new Chat({
   isOnline: () => navigator.onLine !== false,
 })
 
+// The visitor sees the chat when the widget is open (always, outside a host page) and the page
+// is visible: only then do replies count as read, and otherwise they ring and count as unread.
+let widgetOpen = false
+const inView = () => (widgetOpen || !host.embedded) && document.visibilityState === 'visible'
+
 const host = connectToHost(params.get('host'), (message) => {
   if (message.kefu === 'identify') return void chat.identify(message.identity)
   if (message.kefu === 'reset') return void chat.reset()
   if (message.kefu === 'locale') return chat.setLocale(message.locale)
   const open = message.kefu === 'open'
-  chat.setVisible(open)
+  // The loader repeats its state whenever it redraws; only opening may move the focus.
+  const opening = open && !widgetOpen
+  widgetOpen = open
+  chat.setVisible(inView())
   // Touch screens would pop the keyboard over the conversation; let the visitor tap instead.
-  if (open && !matchMedia('(pointer: coarse)').matches) {
+  if (opening && !matchMedia('(pointer: coarse)').matches) {
     document
       .querySelector<HTMLElement>('textarea[data-testid="composer"], [data-testid="prechat-field"]')
       ?.focus()
   }
 })
 chat.onUnread = (count) => host.post({ kefu: 'unread', count })
-chat.onAgentMessage = () => host.post({ kefu: 'message' })
-// Opened on its own (no host page), the chat is always in view.
-if (!host.embedded) chat.setVisible(true)
+chat.onAgentMessage = () => {
+  host.post({ kefu: 'message' })
+  const { config, muted } = chat.getSnapshot()
+  if (shouldRing({ visible: inView(), sound: config?.inbox.sound !== false, muted })) playTone()
+}
+// Opened on its own (no host page), the chat is in view whenever its page is.
+chat.setVisible(inView())
+for (const gesture of ['pointerdown', 'keydown']) addEventListener(gesture, unlockAudio)
 
 const close = () => host.post({ kefu: 'close' })
 
 addEventListener('online', () => chat.networkChanged(true))
 addEventListener('offline', () => chat.networkChanged(false))
 document.addEventListener('visibilitychange', () => {
+  chat.setVisible(inView())
   // Background tabs get their sockets throttled or cut; come back connected without waiting.
   if (document.visibilityState === 'visible' && navigator.onLine) chat.networkChanged(true)
 })

@@ -4,12 +4,17 @@ import {
   addPending,
   advanceCursor,
   applyEvent,
+  clearMessages,
   confirmMessage,
   createTimeline,
+  lastReplySeq,
   listMessages,
+  readMarkKey,
   setPendingState,
+  skipEvent,
   type Timeline,
   timelineFromHistory,
+  wantsEvent,
 } from './timeline'
 
 function message(overrides: Partial<MessageDTO> & { id: string; seq: number }): MessageDTO {
@@ -173,5 +178,62 @@ describe('timeline', () => {
     t = applyEvent(t, event)
     expect(view(t)).toEqual([])
     expect(applyEvent(t, event)).toBe(t)
+  })
+})
+
+describe('read receipts and other conversations in the timeline', () => {
+  const msg = (id: string, seq: number, direction: 'incoming' | 'outgoing'): MessageDTO => ({
+    id,
+    conversationId: 'conv-1',
+    direction,
+    author: { type: direction === 'incoming' ? 'contact' : 'agent', id: null, name: null },
+    text: id,
+    clientId: null,
+    createdAt: seq,
+    seq,
+  })
+
+  test('"Read" goes under the last of the visitor\'s own messages the team has read', () => {
+    let t = timelineFromHistory(
+      [
+        msg('a', 1, 'incoming'),
+        msg('b', 2, 'incoming'),
+        msg('r', 3, 'outgoing'),
+        msg('c', 4, 'incoming'),
+      ],
+      4,
+    )
+    t = addPending(t, { clientId: 'p1', text: 'pending', createdAt: 5 })
+    const messages = listMessages(t)
+    expect(readMarkKey(messages, 0)).toBeNull()
+    expect(readMarkKey(messages, 1)).toBe('a')
+    // A reply in between does not carry the mark: the visitor's own message before it does.
+    expect(readMarkKey(messages, 3)).toBe('b')
+    expect(readMarkKey(messages, 99)).toBe('c')
+  })
+
+  test('the newest reply is what a read receipt reports', () => {
+    expect(lastReplySeq(createTimeline())).toBe(0)
+    const t = timelineFromHistory(
+      [msg('r1', 3, 'outgoing'), msg('a', 4, 'incoming'), msg('r2', 5, 'outgoing')],
+      5,
+    )
+    expect(lastReplySeq(t)).toBe(5)
+  })
+
+  test('an event about another conversation is applied once and shows nothing', () => {
+    const t = createTimeline(10)
+    const skipped = skipEvent(t, 11)
+    expect(wantsEvent(skipped, 11)).toBe(false)
+    expect(skipEvent(skipped, 11)).toBe(skipped)
+    expect(listMessages(skipped)).toEqual([])
+  })
+
+  test('clearing for another conversation keeps what was applied', () => {
+    const t = skipEvent(timelineFromHistory([msg('a', 1, 'incoming')], 10), 12)
+    const cleared = clearMessages(t)
+    expect(listMessages(cleared)).toEqual([])
+    expect(cleared.cursor).toBe(10)
+    expect(wantsEvent(cleared, 12)).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
 // The visitor's timeline as a pure value. Session history, socket events, acks and HTTP answers
 // reach it in any order and any number of times; every function here is idempotent so the
 // visitor never sees a message twice or out of place.
-import type { EventDTO, Id, MessageDTO, Millis } from '@kefu/protocol'
+import type { AttachmentDTO, EventDTO, Id, MessageDTO, Millis } from '@kefu/protocol'
 
 export type DeliveryState = 'sending' | 'sent' | 'failed'
 
@@ -23,6 +23,8 @@ export interface TimelineMessage {
   state: DeliveryState
   /** Local arrival order: orders pending messages and breaks (impossible) seq ties. */
   order: number
+  /** Files sent with it (while pending: the uploads, previewed from the visitor's own copy). */
+  attachments?: AttachmentDTO[]
 }
 
 export interface Timeline {
@@ -57,7 +59,7 @@ export function isVisibleDirection(direction: string): direction is VisibleDirec
 /** Shows a message the visitor just wrote, before the server has it. */
 export function addPending(
   timeline: Timeline,
-  draft: { clientId: string; text: string; createdAt: Millis },
+  draft: { clientId: string; text: string; createdAt: Millis; attachments?: AttachmentDTO[] },
 ): Timeline {
   if (timeline.pending.has(draft.clientId) || findByClientId(timeline, draft.clientId)) {
     return timeline
@@ -74,6 +76,7 @@ export function addPending(
     state: 'sending',
     order: timeline.nextOrder,
   }
+  if (draft.attachments?.length) message.attachments = draft.attachments
   const pending = new Map(timeline.pending)
   pending.set(draft.clientId, message)
   return { ...timeline, pending, nextOrder: timeline.nextOrder + 1 }
@@ -117,6 +120,7 @@ export function confirmMessage(timeline: Timeline, message: MessageDTO): Timelin
     state: 'sent',
     order: optimistic?.order ?? timeline.nextOrder,
   }
+  if (message.attachments?.length) entry.attachments = message.attachments
   const stored = new Map(timeline.stored)
   stored.set(message.id, entry)
   let pending = timeline.pending
@@ -168,4 +172,39 @@ export function listMessages(timeline: Timeline): TimelineMessage[] {
       (a.seq ?? Number.POSITIVE_INFINITY) - (b.seq ?? Number.POSITIVE_INFINITY) ||
       a.order - b.order,
   )
+}
+
+/** Counts an event as applied without showing anything: it is about another conversation. */
+export function skipEvent(timeline: Timeline, seq: number): Timeline {
+  if (!wantsEvent(timeline, seq)) return timeline
+  return { ...timeline, applied: [...timeline.applied, seq] }
+}
+
+/**
+ * Another conversation is shown: its messages will replace these. Which events were applied
+ * stays, since the event stream is one for all of the visitor's conversations.
+ */
+export function clearMessages(timeline: Timeline): Timeline {
+  return { ...timeline, stored: new Map(), pending: new Map() }
+}
+
+/** The seq of the newest stored reply from the team (0: none), what a read receipt reports. */
+export function lastReplySeq(timeline: Timeline): number {
+  let seq = 0
+  for (const message of timeline.stored.values()) {
+    if (message.direction === 'outgoing' && message.seq !== null && message.seq > seq)
+      seq = message.seq
+  }
+  return seq
+}
+
+/** The key of the visitor's last message the team has read (seq ≤ readSeq): "Read" goes under it. */
+export function readMarkKey(messages: readonly TimelineMessage[], readSeq: number): string | null {
+  if (readSeq <= 0) return null
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!
+    if (message.direction === 'incoming' && message.seq !== null && message.seq <= readSeq)
+      return message.key
+  }
+  return null
 }

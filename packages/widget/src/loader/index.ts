@@ -31,6 +31,7 @@ function start(script: HTMLScriptElement, token: string): void {
   let look = lookOf(null)
   let isOpen = false
   let unread = 0
+  let mark = ''
   let launcher: HTMLButtonElement | undefined
   let badge: HTMLElement | undefined
   let frame: HTMLIFrameElement | undefined
@@ -93,6 +94,12 @@ function start(script: HTMLScriptElement, token: string): void {
     )
     badge.textContent = unread > 99 ? '99+' : String(unread)
     badge.hidden = !unread
+    // Unread replies show in the tab's title too, as "(2) " before the page's own title; the
+    // prefix is ours only while it is there (the page may retitle itself meanwhile).
+    const title = document.title
+    const base = mark && title.startsWith(mark) ? title.slice(mark.length) : title
+    mark = unread ? `(${unread}) ` : ''
+    if (title !== mark + base) document.title = mark + base
     post()
   }
 
@@ -130,6 +137,12 @@ function start(script: HTMLScriptElement, token: string): void {
     const data = event.data as { kefu?: unknown; count?: unknown } | null
     if (data?.kefu === 'ready') {
       frameReady = true
+      // Focus given to the frame while it was still loading stays on the element and never
+      // reaches the chat's document (a cross-site frame): give it again now that it is there.
+      if (isOpen && shadow?.activeElement === frame) {
+        frame.blur()
+        frame.focus()
+      }
       post()
     } else if (data?.kefu === 'close') setOpen(false, true)
     else if (data?.kefu === 'message') events.emit('message')

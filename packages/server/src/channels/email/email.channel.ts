@@ -4,6 +4,13 @@ import { createBlobStore } from '../../shared/blobs.js'
 import type { CoreDeps } from '../../shared/deps.js'
 import { createLeases } from '../../shared/leases.js'
 import { createSecretBox, createSigner } from '../../shared/secrets.js'
+import {
+  type ContinuityOptions,
+  continuityDelivery,
+  createEmailContinuity,
+  DEFAULT_CONTINUITY,
+  type VisitorPresence,
+} from './email.continuity.js'
 import { createEmailIngest } from './email.ingest.js'
 import { createMailboxes } from './email.mailboxes.js'
 import { EmailSender, emailDelivery } from './email.outbox.js'
@@ -15,7 +22,14 @@ import { ImapPoller } from './email.poller.js'
  * only by a running server, so tests and CLI commands decide what runs.
  */
 export function createEmailChannel(
-  deps: CoreDeps & { conversations: ConversationsUsecases; secret: string; nodeId?: string },
+  deps: CoreDeps & {
+    conversations: ConversationsUsecases
+    secret: string
+    nodeId?: string
+    /** Who is in a website chat now; with it, website inboxes get email continuity. */
+    presence?: VisitorPresence
+    continuity?: ContinuityOptions
+  },
 ) {
   const blobs = createBlobStore(deps.db.kysely)
   const signer = createSigner(deps.secret, 'email-reply-token')
@@ -28,6 +42,20 @@ export function createEmailChannel(
   let started = false
 
   deps.conversations.setDelivery('email', emailDelivery(deps))
+  const continuity = createEmailContinuity({
+    ...deps,
+    leases,
+    presence: deps.presence ?? { visitorConnected: () => false },
+    options: deps.continuity ?? DEFAULT_CONTINUITY,
+    nudgeSender: () => sender.nudge(),
+  })
+  if (deps.presence) {
+    // A website chat's replies are emailed to a visitor who left (email.continuity.ts).
+    deps.conversations.setDelivery(
+      'widget',
+      continuityDelivery(deps, deps.continuity ?? DEFAULT_CONTINUITY),
+    )
+  }
   // Every email reply commits with an outbox row; send it now rather than on the next tick.
   deps.bus.subscribe((stored) => {
     if (
@@ -47,10 +75,12 @@ export function createEmailChannel(
     signer,
     leases,
     pollers,
+    continuity,
 
     async start(options: { pollMs?: number; leaseMs?: number } = {}): Promise<void> {
       started = true
       sender.start()
+      continuity.start()
       for (const m of await mailboxes.all()) this.watch(m.inboxId, m.accountId, options)
     },
 
@@ -87,6 +117,7 @@ export function createEmailChannel(
       await Promise.all(restarts.values())
       await Promise.all([...pollers.values()].map((p) => p.stop()))
       pollers.clear()
+      await continuity.stop()
       await sender.stop()
     },
   }

@@ -120,7 +120,7 @@ export function createEmailIngest(
         .where('inbox_id', '=', inboxId)
         .where('external_id', '=', messageId)
         .executeTakeFirst()
-      return !!row
+      return !!row || !!(await storedElsewhere(inboxId, messageId))
     },
 
     async ingest(target: IngestTarget, raw: Buffer, at?: ImapPosition): Promise<IngestResult> {
@@ -150,6 +150,19 @@ export function createEmailIngest(
       if (parsed.deliveryReport?.originalMessageId) {
         const bounced = await recordBounce(target, parsed, at)
         if (bounced) return bounced
+      }
+
+      const elsewhere = parsed.messageId
+        ? await storedElsewhere(target.inboxId, parsed.messageId)
+        : undefined
+      if (elsewhere) {
+        await advanceCursor(k, target.inboxId, at)
+        return {
+          status: 'duplicate',
+          messageId: parsed.messageId,
+          conversationId: elsewhere.conversation_id,
+          rule: null,
+        }
       }
 
       const externalId = parsed.messageId ?? `hash:${parsed.contentHash}`
@@ -195,6 +208,17 @@ export function createEmailIngest(
           })
           rule = decision.rule
           pendingRefs = decision.unmatchedRefs
+          const chosen = decision.conversationId
+            ? await tx
+                .selectFrom('conversations')
+                .select(['inbox_id', 'contact_id'])
+                .where('id', '=', decision.conversationId)
+                .executeTakeFirst()
+            : undefined
+          // A website visitor answering the email about their chat writes as that chat's contact.
+          if (chosen && chosen.inbox_id !== target.inboxId && !ours) {
+            return { conversationId: decision.conversationId, contactId: chosen.contact_id }
+          }
           return { conversationId: decision.conversationId }
         },
         within: async (tx, result) => {
@@ -288,6 +312,19 @@ export function createEmailIngest(
         rule,
       }
     },
+  }
+
+  /** Mail this inbox received before but stored in another inbox's conversation (a website chat's
+   * email continuity): its message there carries the Message-ID, so a rescan must not add it twice. */
+  function storedElsewhere(inboxId: string, messageId: string) {
+    return k
+      .selectFrom('email_messages')
+      .innerJoin('messages', 'messages.id', 'email_messages.message_id')
+      .select(['messages.id', 'messages.conversation_id'])
+      .where('email_messages.inbox_id', '=', inboxId)
+      .where('email_messages.rfc_message_id', '=', messageId)
+      .where('messages.inbox_id', '!=', inboxId)
+      .executeTakeFirst()
   }
 
   /** A delivery report about mail Kefu sent marks that message failed instead of opening a conversation. */

@@ -4,6 +4,7 @@ import type {
   DeliveryHandler,
 } from '../../conversations/conversations.usecases.js'
 import type { OutboxTable } from '../../db/schema.js'
+import { messageFiles } from '../../files/files.usecases.js'
 import type { CoreDeps } from '../../shared/deps.js'
 import { AppError } from '../../shared/errors.js'
 import { newId } from '../../shared/ids.js'
@@ -41,6 +42,9 @@ export interface OutboxPayload {
   cc: string[]
   bcc: string[]
   subject: string
+  /** The body when it is not the message's own text (an email continuity digest of replies). */
+  text?: string
+  html?: string
 }
 
 /** Queues an email reply in the reply's transaction: recipients default to the customer. */
@@ -213,8 +217,10 @@ export class EmailSender {
           messageId: `<${rfcId}>`,
           inReplyTo: thread.inReplyTo ? `<${thread.inReplyTo}>` : undefined,
           references: thread.references.map((r) => `<${r}>`),
-          text: message.text,
-          html: textToHtml(message.text),
+          text: payload.text ?? message.text,
+          html: payload.html ?? textToHtml(message.text),
+          // Files the agent attached to the reply go along as ordinary attachments.
+          attachments: await messageFiles(this.deps.db, row.message_id),
           // Replies written by people: auto-responders may answer (RFC 3834 says they should not
           // answer Auto-Submitted mail, which this is not).
           headers: { 'X-Kefu-Conversation': message.conversation_id },
@@ -349,7 +355,8 @@ export class EmailSender {
       .innerJoin('messages', 'messages.id', 'email_messages.message_id')
       .select(['email_messages.rfc_message_id', 'email_messages.references_json'])
       .where('messages.conversation_id', '=', conversation)
-      .where('messages.inbox_id', '=', inboxId)
+      // The email's inbox, not the message's: a website chat's emails (continuity) thread too.
+      .where('email_messages.inbox_id', '=', inboxId)
       .where('messages.seq', '<', seq)
       .where('email_messages.rfc_message_id', 'is not', null)
       .orderBy('messages.seq', 'desc')

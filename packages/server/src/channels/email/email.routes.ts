@@ -321,11 +321,12 @@ export function emailRoutes(s: Services) {
     const row = await k
       .selectFrom('outbox')
       .innerJoin('messages', 'messages.id', 'outbox.message_id')
-      .select(['outbox.id', 'outbox.status', 'outbox.inbox_id'])
+      .select(['outbox.id', 'outbox.status', 'messages.inbox_id'])
       .where('outbox.message_id', '=', c.req.param('messageId'))
       .where('messages.conversation_id', '=', c.req.param('id'))
       .where('outbox.account_id', '=', actor.accountId)
       .executeTakeFirst()
+    // The conversation's inbox decides (a website chat's continuity email is sent by another).
     if (!row || !canSeeInbox(c.get('scope'), row.inbox_id)) throw notFound('message')
     if (row.status !== 'failed' && row.status !== 'bounced') {
       throw new AppError('message.not_failed', 'Only a failed delivery can be retried.')

@@ -7,6 +7,8 @@ import { base32, type Signer } from '../../shared/secrets.js'
 //   2. any id in References does (newest first);
 //   3. a signed conversation token in a plus-address (support+TOKEN@…) that Kefu put in Reply-To;
 //   4. an earlier mail of a conversation referenced this message before it arrived (out of order).
+// The conversation is one of this inbox, or one of another inbox this inbox emailed about (a
+// website chat whose visitor got the agents' replies by email: email continuity).
 // A match only counts when the sender takes part in that conversation: replies to a newsletter or
 // a forwarded thread must not merge different customers. No subject matching.
 
@@ -90,7 +92,19 @@ export async function decideThread(
         .where('inbox_id', '=', input.inboxId)
         .where('external_id', '=', id)
         .executeTakeFirst()
-    )?.conversation_id ?? null
+    )?.conversation_id ??
+    // Mail this inbox sent or received about a conversation of another inbox (a website chat's
+    // email continuity) is known by its email facts.
+    (
+      await q
+        .selectFrom('email_messages')
+        .innerJoin('messages', 'messages.id', 'email_messages.message_id')
+        .select('messages.conversation_id')
+        .where('email_messages.inbox_id', '=', input.inboxId)
+        .where('email_messages.rfc_message_id', '=', id)
+        .executeTakeFirst()
+    )?.conversation_id ??
+    null
 
   const candidates: { conversationId: string; rule: ThreadRule }[] = []
   // A References header can list thousands of ids; the thread's root and its newest ones are
@@ -130,7 +144,20 @@ export async function decideThread(
       .selectFrom('conversations')
       .select('id')
       .where('id', '=', candidate.conversationId)
-      .where('inbox_id', '=', input.inboxId)
+      .where((eb) =>
+        eb.or([
+          eb('inbox_id', '=', input.inboxId),
+          // A conversation of another inbox counts only once this inbox has emailed about it.
+          eb.exists(
+            eb
+              .selectFrom('email_messages')
+              .innerJoin('messages', 'messages.id', 'email_messages.message_id')
+              .select('email_messages.message_id')
+              .whereRef('messages.conversation_id', '=', 'conversations.id')
+              .where('email_messages.inbox_id', '=', input.inboxId),
+          ),
+        ]),
+      )
       .executeTakeFirst()
     if (!exists) continue
     const participant = await q

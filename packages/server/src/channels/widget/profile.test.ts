@@ -57,7 +57,15 @@ describe.each(dbKinds())('widget pre-chat form on %s', (kind) => {
   test('config exposes the form, and the rest of the settings survive', async () => {
     const res = await k.request('GET', `/api/widget/config?inbox=${k.inbox.public_token}`)
     expect(res.status).toBe(200)
-    expect(res.json.inbox.preChat).toEqual(preChat.fields)
+    const [name, email, phone, order] = res.json.inbox.preChat
+    // The admin's own labels win; the built-in fields are labelled in every language otherwise.
+    expect(name.label).toEqual({ en: 'Your name', 'zh-CN': '您的姓名', 'zh-TW': '姓名' })
+    expect(email).toEqual({
+      ...preChat.fields[1],
+      label: { en: 'Email', 'zh-CN': '邮箱', 'zh-TW': '電子郵件' },
+    })
+    expect(phone.label['zh-CN']).toBe('电话')
+    expect(order).toEqual(preChat.fields[3])
     expect(res.json.inbox.greeting).toBe('Hi')
   })
 

@@ -1,16 +1,18 @@
-import type { WidgetConfig, WidgetSession } from '@kefu/protocol'
+import type { Locale, PreChatField, WidgetConfig, WidgetSession } from '@kefu/protocol'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { allowedOrigins } from '../../agents/auth.routes.js'
 import { toConversationDTO, toMessageDTO } from '../../conversations/conversations.dto.js'
 import { sinceQuery } from '../../conversations/conversations.routes.js'
+import { messageContent, requireContent } from '../../files/files.content.js'
+import { fileLimits } from '../../files/files.settings.js'
 import { parseSettings } from '../../inboxes/inboxes.usecases.js'
 import { MAX_RATING_COMMENT } from '../../ratings/ratings.usecases.js'
 import type { Services } from '../../services.js'
 import { AppError } from '../../shared/errors.js'
 import { clientIp } from '../../shared/http.js'
 import { RateLimiter } from '../../shared/rate-limit.js'
-import { clientId, messageText, parse, readJson } from '../../shared/validation.js'
+import { clientId, parse, readJson } from '../../shared/validation.js'
 import type { Visitor } from './visitors.usecases.js'
 
 const inboxToken = z.string().min(8).max(64)
@@ -29,17 +31,60 @@ export async function authenticateVisitor(s: Services, c: Context): Promise<Visi
   throw new AppError('visitor.unauthenticated', 'Start a widget session first.')
 }
 
-export async function visitorConversation(s: Services, visitor: Visitor) {
-  const row = await s.conversations.repo.findLatestForContact(
-    visitor.accountId,
-    visitor.inboxId,
-    visitor.contactId,
-  )
-  if (!row) return { conversation: null, messages: [] }
+/** One of the visitor's conversations with its messages: the chosen one, else the latest. */
+export async function visitorConversation(s: Services, visitor: Visitor, conversationId?: string) {
+  const row = conversationId
+    ? await s.conversations.repo.findConversation(
+        visitor.accountId,
+        await s.visitorConversations.requireOwn(visitor, conversationId),
+      )
+    : await s.conversations.repo.findLatestForContact(
+        visitor.accountId,
+        visitor.inboxId,
+        visitor.contactId,
+      )
+  if (!row) return { conversation: null, messages: [], teamReadSeq: 0 }
   const messages = await s.conversations.repo.listMessages(visitor.accountId, row.id, {
     includeInternal: false,
   })
-  return { conversation: toConversationDTO(row), messages: messages.map(toMessageDTO) }
+  const { teamReadSeq } = await s.receipts.find(visitor.accountId, row.id)
+  return {
+    conversation: toConversationDTO(row),
+    messages: await s.files.withAttachments(messages.map(toMessageDTO)),
+    teamReadSeq,
+  }
+}
+
+const conversationIdField = z.string().min(1).max(64)
+
+/** Where a visitor's message goes: `conversationId` (their own), `new: true`, or by default. */
+export const messageTarget = {
+  conversationId: conversationIdField.optional(),
+  new: z.literal(true).optional(),
+}
+const oneTarget = (body: { conversationId?: string; new?: true }, ctx: z.RefinementCtx) => {
+  if (body.conversationId && body.new) {
+    ctx.addIssue({ code: 'custom', path: ['new'], message: 'either conversationId or new' })
+  }
+}
+export const visitorMessageBody = z
+  .strictObject({ clientId, ...messageContent, ...messageTarget })
+  .superRefine(oneTarget)
+export const readReceiptBody = z.strictObject({
+  conversationId: conversationIdField,
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+})
+
+/** The form's own fields get a label in every language unless the admin wrote one. */
+const DEFAULT_LABELS: Record<string, Record<Locale, string>> = {
+  name: { en: 'Name', 'zh-CN': '姓名', 'zh-TW': '姓名' },
+  email: { en: 'Email', 'zh-CN': '邮箱', 'zh-TW': '電子郵件' },
+  phone: { en: 'Phone', 'zh-CN': '电话', 'zh-TW': '電話' },
+}
+
+function withDefaultLabel(field: PreChatField): PreChatField {
+  const defaults = DEFAULT_LABELS[field.key]
+  return defaults ? { ...field, label: { ...defaults, ...field.label } } : field
 }
 
 export function widgetRoutes(s: Services) {
@@ -81,6 +126,7 @@ export function widgetRoutes(s: Services) {
     const settings = parseSettings(inbox.settings)
     // Public and cookie-less: the loader on any customer page may read it to draw its launcher.
     c.header('access-control-allow-origin', '*')
+    const availability = await s.availability.forInbox(inbox)
     const config: WidgetConfig = {
       inbox: {
         name: inbox.name,
@@ -89,9 +135,12 @@ export function widgetRoutes(s: Services) {
         position: settings.position ?? 'right',
         launcherText: settings.launcherText ?? null,
         locale: settings.locale ?? null,
-        preChat: settings.preChat?.fields ?? [],
+        preChat: (settings.preChat?.fields ?? []).map(withDefaultLabel),
+        files: fileLimits(settings.files),
+        sound: settings.notify?.sound ?? true,
       },
-      agentsOnline: s.hub.agentsOnline(inbox.account_id, inbox.id),
+      agentsOnline: availability.canAnswer,
+      availability,
     }
     return c.json(config)
   })
@@ -107,6 +156,8 @@ export function widgetRoutes(s: Services) {
       visitorToken: body.visitorToken,
       mayCreate: () => newVisitors.take(clientIp(c, s.config.trustProxy)),
     })
+    // Emails about this chat (continuity) speak the language the visitor's browser asks for.
+    await s.email.continuity.rememberLocale(visitor.id, c.req.header('accept-language'))
     // Read the head first: anything committed after it is replayed by events?since=seq.
     const seq = await s.conversations.currentSeq(visitor.accountId)
     const current = await visitorConversation(s, visitor)
@@ -116,20 +167,57 @@ export function widgetRoutes(s: Services) {
 
   app.get('/widget/messages', async (c) => {
     const visitor = await authenticateVisitor(s, c)
-    return c.json(await visitorConversation(s, visitor))
+    const { conversationId } = parse(
+      z.strictObject({ conversationId: conversationIdField.optional() }),
+      c.req.query(),
+    )
+    return c.json(await visitorConversation(s, visitor, conversationId))
   })
 
   app.post('/widget/messages', async (c) => {
     const visitor = await authenticateVisitor(s, c)
-    const body = await readJson(c, z.strictObject({ clientId, text: messageText }))
+    const {
+      conversationId,
+      new: fresh,
+      attachmentIds,
+      ...body
+    } = await readJson(c, visitorMessageBody)
+    requireContent({ text: body.text, attachmentIds })
     s.visitors.checkMessageRate(visitor)
     const { message, duplicate } = await s.conversations.receiveMessage({
       accountId: visitor.accountId,
       inboxId: visitor.inboxId,
       contactId: visitor.contactId,
       ...body,
+      attachments: attachmentIds && { visitorId: visitor.id, ids: attachmentIds },
+      chooseConversation: s.visitorConversations.chooser(visitor, { conversationId, new: fresh }),
     })
-    return c.json(message, duplicate ? 200 : 201)
+    const [withFiles] = duplicate ? await s.files.withAttachments([message]) : [message]
+    return c.json(withFiles, duplicate ? 200 : 201)
+  })
+
+  app.get('/widget/conversations', async (c) => {
+    const visitor = await authenticateVisitor(s, c)
+    return c.json({ conversations: await s.visitorConversations.list(visitor) })
+  })
+
+  app.post('/widget/read', async (c) => {
+    const visitor = await authenticateVisitor(s, c)
+    const body = await readJson(c, readReceiptBody)
+    const readSeq = await s.receipts.contactRead({
+      accountId: visitor.accountId,
+      inboxId: visitor.inboxId,
+      contactId: visitor.contactId,
+      ...body,
+    })
+    return c.json({ readSeq })
+  })
+
+  // Nobody can answer: the visitor leaves their email and a message (see offline.usecases.ts).
+  app.post('/widget/offline', async (c) => {
+    const visitor = await authenticateVisitor(s, c)
+    const { message, duplicate } = await s.offline.submit(visitor, await readJson(c, z.unknown()))
+    return c.json({ message }, duplicate ? 200 : 201)
   })
 
   app.post('/widget/profile', async (c) => {
