@@ -218,7 +218,7 @@ describe('files and pictures in chat', () => {
     })
     await expect
       .poll(() => widget.locator('[data-testid="file-error"]').textContent())
-      .toBe('文件太大。上限： 1 MB')
+      .toBe('文件太大。上限：1 MB')
   })
 
   /** The website inbox's public token, as the demo page embeds it. */

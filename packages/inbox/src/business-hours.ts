@@ -1,6 +1,7 @@
 // The business-hours editor as pure data: the form an admin edits, its checks (the server's
 // rules), and the DTO it saves.
-import type { InboxHoursDTO, ReplyTime, Weekday, WhenUnavailable } from '@kefu/protocol'
+import type { InboxHoursDTO, Locale, ReplyTime, Weekday, WhenUnavailable } from '@kefu/protocol'
+import { translate } from './i18n'
 
 export const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
 export const MAX_INTERVALS_PER_DAY = 6
@@ -47,9 +48,9 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/
 const END = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
-/** An interval whose end is not after its start runs past midnight (22:00–02:00). */
+/** An interval whose end is before its start runs past midnight (22:00–02:00); equal is invalid. */
 export function isOvernight(row: IntervalRow): boolean {
-  return TIME.test(row.from) && END.test(row.to) && row.to <= row.from && row.to !== '24:00'
+  return TIME.test(row.from) && END.test(row.to) && row.to < row.from
 }
 
 export interface HoursProblems {
@@ -139,4 +140,57 @@ export function timeZones(): string[] {
   } catch {
     return []
   }
+}
+
+/**
+ * The accessible names of a period's controls, each different from every other period's: the day,
+ * the period's number when the day has several, and the times on its remove button.
+ */
+export function intervalLabels(
+  day: Weekday,
+  rows: readonly IntervalRow[],
+  index: number,
+  locale: Locale,
+): { from: string; to: string; remove: string } {
+  const dayName = translate(locale, `hours.day.${day}`)
+  const which =
+    rows.length > 1 ? translate(locale, 'hours.dayPeriod', { day: dayName, n: index + 1 }) : dayName
+  const row = rows[index]
+  return {
+    from: `${which} ${translate(locale, 'hours.from')}`,
+    to: `${which} ${translate(locale, 'hours.to')}`,
+    remove: translate(locale, 'hours.removeInterval', {
+      day: dayName,
+      from: row?.from || '--:--',
+      to: row?.to || '--:--',
+    }),
+  }
+}
+
+/** The accessible names of a holiday's controls: its number, and its date on the remove button. */
+export function holidayLabels(
+  holidays: readonly HolidayRow[],
+  index: number,
+  locale: Locale,
+): { date: string; name: string; remove: string } {
+  const n = index + 1
+  const own = holidays[index]?.date ?? ''
+  // A date given twice (a mistake being corrected) does not tell the two apart: the number does.
+  const twice = holidays.some((h, i) => i !== index && h.date === own)
+  const date = twice ? null : holidayDateText(own, locale)
+  return {
+    date: translate(locale, 'hours.holidayDate', { n }),
+    name: translate(locale, 'hours.holidayNameOf', { n }),
+    remove: date
+      ? translate(locale, 'hours.removeHoliday', { date })
+      : translate(locale, 'hours.removeHolidayNumber', { n }),
+  }
+}
+
+/** A holiday's date written out in the agent's language ("1 May 2026"), or null if not a date. */
+export function holidayDateText(date: string, locale: Locale): string | null {
+  if (!DATE.test(date)) return null
+  const at = new Date(`${date}T00:00:00Z`)
+  if (Number.isNaN(at.getTime()) || !at.toISOString().startsWith(date)) return null
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(at)
 }

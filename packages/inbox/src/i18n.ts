@@ -71,14 +71,19 @@ const en = {
   'hours.to': 'To',
   'hours.overnight': 'until the next day',
   'hours.addInterval': 'Add hours',
-  'hours.removeInterval': 'Remove these hours',
+  'hours.removeInterval': 'Remove {day} {from}–{to}',
+  'hours.dayPeriod': '{day}, period {n}',
+  'hours.intervalInvalid': 'Enter a start and an end time; they cannot be the same.',
   'hours.copyMonday': 'Copy Monday to Tuesday–Friday',
   'hours.holidays': 'Holidays',
   'hours.holidaysHint': 'Closed all day on these dates (in the inbox’s time zone).',
-  'hours.holidayDate': 'Date',
+  'hours.holidayDate': 'Date of holiday {n}',
   'hours.holidayName': 'Name (optional)',
+  'hours.holidayNameOf': 'Name of holiday {n} (optional)',
   'hours.addHoliday': 'Add holiday',
-  'hours.removeHoliday': 'Remove holiday',
+  'hours.removeHoliday': 'Remove the holiday on {date}',
+  'hours.removeHolidayNumber': 'Remove holiday {n}',
+  'hours.holidayInvalid': 'Enter a real date, and each date only once.',
   'hours.noHolidays': 'No holidays.',
   'hours.replyTime': 'Reply time shown to visitors',
   'hours.reply.minutes': 'Typically replies in a few minutes',
@@ -501,14 +506,19 @@ const zhCN: Dictionary = {
   'hours.to': '结束',
   'hours.overnight': '至次日',
   'hours.addInterval': '添加时段',
-  'hours.removeInterval': '删除此时段',
+  'hours.removeInterval': '删除{day} {from}–{to}',
+  'hours.dayPeriod': '{day}第 {n} 个时段',
+  'hours.intervalInvalid': '请填写开始和结束时间，两者不能相同。',
   'hours.copyMonday': '将星期一复制到星期二至五',
   'hours.holidays': '节假日',
   'hours.holidaysHint': '这些日期全天休息（按收件箱时区）。',
-  'hours.holidayDate': '日期',
+  'hours.holidayDate': '节假日 {n} 的日期',
   'hours.holidayName': '名称（选填）',
+  'hours.holidayNameOf': '节假日 {n} 的名称（选填）',
   'hours.addHoliday': '添加节假日',
-  'hours.removeHoliday': '删除节假日',
+  'hours.removeHoliday': '删除 {date} 的节假日',
+  'hours.removeHolidayNumber': '删除节假日 {n}',
+  'hours.holidayInvalid': '请填写有效日期，每个日期只能添加一次。',
   'hours.noHolidays': '暂无节假日。',
   'hours.replyTime': '向访客展示的回复时间',
   'hours.reply.minutes': '通常几分钟内回复',
@@ -922,14 +932,19 @@ const zhTW: Dictionary = {
   'hours.to': '結束',
   'hours.overnight': '至隔日',
   'hours.addInterval': '新增時段',
-  'hours.removeInterval': '刪除此時段',
+  'hours.removeInterval': '刪除{day} {from}–{to}',
+  'hours.dayPeriod': '{day}第 {n} 個時段',
+  'hours.intervalInvalid': '請填寫開始和結束時間，兩者不能相同。',
   'hours.copyMonday': '將星期一複製到星期二至五',
   'hours.holidays': '假日',
   'hours.holidaysHint': '這些日期全天休息（依收件匣時區）。',
-  'hours.holidayDate': '日期',
+  'hours.holidayDate': '假日 {n} 的日期',
   'hours.holidayName': '名稱（選填）',
+  'hours.holidayNameOf': '假日 {n} 的名稱（選填）',
   'hours.addHoliday': '新增假日',
-  'hours.removeHoliday': '刪除假日',
+  'hours.removeHoliday': '刪除 {date} 的假日',
+  'hours.removeHolidayNumber': '刪除假日 {n}',
+  'hours.holidayInvalid': '請填寫有效日期，每個日期只能新增一次。',
   'hours.noHolidays': '尚無假日。',
   'hours.replyTime': '向訪客顯示的回覆時間',
   'hours.reply.minutes': '通常幾分鐘內回覆',
@@ -1337,6 +1352,20 @@ export function translate(
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in vars ? String(vars[name]) : whole,
   )
+}
+
+/**
+ * A message kept in a component's state: translated when shown rather than when it happened, so
+ * it follows a language switch. `detail` (a server's words) is appended as it is.
+ */
+export interface Said {
+  key: MessageKey
+  detail?: string
+}
+
+export function said(message: Said): string {
+  const text = t(message.key)
+  return message.detail ? `${text} ${message.detail}` : text
 }
 
 /** Reads the locale signal, so a component calling it re-renders when the language changes. */

@@ -32,7 +32,7 @@ import {
 } from './conversations'
 import { newClientId } from './format'
 import { errorCodeKey, locale, t } from './i18n'
-import { availabilityChosen, startAutoAway, stopAutoAway } from './presence'
+import { availabilityChosen, shareAvailability, startAutoAway, stopAutoAway } from './presence'
 import { applyRatingEvents, type Ratings, setRating } from './ratings'
 import { type ConnectionState, RealtimeClient } from './realtime'
 import { applySeenEvents, type SeenMarks, setSeen } from './receipts'
@@ -183,9 +183,19 @@ export async function setAvailability(
     const agent = await api.setAvailability(availability)
     session.value = { status: 'signed-in', me: { ...current, agent } }
     agents.value = agents.value.map((a) => (a.id === agent.id ? agent : a))
+    shareAvailability(agent.availability)
   } catch (error) {
     notify(errorText(error))
   }
+}
+
+/** Another inbox tab of this browser changed the agent's availability: this one shows it too. */
+function availabilityChangedElsewhere(availability: Availability): void {
+  const current = me.peek()
+  if (!current || current.agent.availability === availability) return
+  const agent = { ...current.agent, availability }
+  session.value = { status: 'signed-in', me: { ...current, agent } }
+  agents.value = agents.value.map((a) => (a.id === agent.id ? { ...a, availability } : a))
 }
 
 // ---------- inbox state ----------
@@ -491,10 +501,15 @@ function startInbox(): void {
   })
   connection.value = 'connecting'
   client.start()
-  startAutoAway({
-    current: () => me.peek()?.agent.availability ?? null,
-    set: (availability) => void setAvailability(availability, true),
-  })
+  const self = me.peek()
+  if (self) {
+    startAutoAway({
+      agentId: self.agent.id,
+      current: () => me.peek()?.agent.availability ?? null,
+      set: (availability) => void setAvailability(availability, true),
+      changedElsewhere: availabilityChangedElsewhere,
+    })
+  }
   tick = setInterval(() => {
     now.value = Date.now()
   }, 30_000)

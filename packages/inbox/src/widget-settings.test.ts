@@ -169,6 +169,7 @@ describe('preview model', () => {
       onColor: '#ffffff',
       position: 'left',
       title: 'Acme Shop',
+      replyTime: null,
       greeting: 'Hi',
       launcherText: 'Chat',
       locale: 'en',
@@ -184,6 +185,17 @@ describe('preview model', () => {
     expect(typing.locale).toBe('zh-CN')
     expect(typing.launcherText).toBeNull()
     expect(typing.greeting).toBeNull()
+  })
+
+  test('the header shows the team name and reply time from the business hours', () => {
+    const hours = { teamName: ' Acme Care ', replyTime: 'hours' as const }
+    const model = previewModel(blank, 'Acme Shop', 'en', undefined, hours)
+    expect(model.title).toBe('Acme Care')
+    expect(model.replyTime).toBe('hours')
+    // No team name: the inbox name, as in the widget.
+    expect(
+      previewModel(blank, 'Acme Shop', 'en', undefined, { ...hours, teamName: ' ' }).title,
+    ).toBe('Acme Shop')
   })
 
   test('text on the colour stays readable', () => {

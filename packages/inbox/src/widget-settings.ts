@@ -1,6 +1,6 @@
 // The website inbox's settings form: what the admin edits, the body PUT /api/inboxes/:id/settings
 // takes (it replaces the settings, so the whole object is always sent), and the live preview.
-import type { Locale, PreChatField, WidgetSettings } from '@kefu/protocol'
+import type { Locale, PreChatField, ReplyTime, WidgetSettings } from '@kefu/protocol'
 import {
   type FileForm,
   fileFormFromSettings,
@@ -249,7 +249,10 @@ export interface PreviewModel {
   /** Text drawn on that colour: white, or near-black on light colours. */
   onColor: string
   position: 'left' | 'right'
+  /** The team name from the business hours, else the inbox name (as the widget's header). */
   title: string
+  /** The header's "Typically replies in …" line, once the business hours are known. */
+  replyTime: ReplyTime | null
   greeting: string | null
   launcherText: string | null
   /** The language the sample bubbles are written in. */
@@ -262,6 +265,7 @@ export function previewModel(
   inboxName: string,
   fallbackLocale: Locale,
   lastGoodColor: string = DEFAULT_COLOR,
+  hours: { teamName: string; replyTime: ReplyTime } | null = null,
 ): PreviewModel {
   const color = normalizeColor(form.color) ?? lastGoodColor
   const launcherText = form.launcherText.trim().slice(0, LAUNCHER_TEXT_MAX)
@@ -270,7 +274,8 @@ export function previewModel(
     color,
     onColor: readableOn(color),
     position: form.position,
-    title: inboxName,
+    title: hours?.teamName.trim() || inboxName,
+    replyTime: hours?.replyTime ?? null,
     greeting: greeting || null,
     launcherText: launcherText || null,
     locale: form.locale || fallbackLocale,

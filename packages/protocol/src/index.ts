@@ -517,7 +517,8 @@ export type AgentServerFrame =
 //                                      an id that is not this visitor's unsent upload: 400
 //                                      attachment.invalid)
 //                                      Without either, the visitor's latest conversation continues (the
-//                                      first message opens one); `conversationId` writes into that one
+//                                      first of GET /api/widget/conversations, the one GET messages and
+//                                      the session open; the first message opens one); `conversationId` writes into that one
 //                                      of the visitor's own (reopening it if resolved), `new: true`
 //                                      opens another. Someone else's id: 404 conversation.not_found.
 // GET  /api/widget/conversations       → { conversations: VisitorConversationDTO[] } the visitor's own in
@@ -527,6 +528,14 @@ export type AgentServerFrame =
 //                                      the page visible (the socket frame `read` does the same). It
 //                                      never moves back; agents learn of it by `conversation.read`.
 // GET  /api/widget/events?since=N      → EventsPage (only this visitor's conversations, never notes)
+//
+// Email in a website chat (email continuity): a message that arrived by email in the visitor's
+// conversation (their answer to a continuity email) is shown to the visitor — in messages, the
+// session, identify, events, the socket and their list's previews and order — only when the
+// visitor is an identity-verified user (a signed identify()). Agents always see it. An unverified
+// visitor typed that address and nobody checked it, so they see only the agents' replies; their
+// emailed answers are the team's. Email is taken into a website chat only from its contact's
+// current email address; nobody else an email names (To, Cc) takes part in the chat.
 // POST /api/widget/rating              { conversationId, score: 1..5, comment?: string | null }
 //                                      → RatingDTO. Only the visitor's own conversation in this
 //                                      inbox (else 404 conversation.not_found), once resolved
@@ -582,8 +591,10 @@ export interface WidgetConfig {
 //                                      The offline form: the email (and name) go on the visitor's
 //                                      own contact, exactly like the pre-chat form (never another
 //                                      contact, never a verified user's), and the text opens or
-//                                      continues the visitor's conversation. 400 request.invalid
-//                                      with details.issues at path email | name | text.
+//                                      continues the visitor's latest conversation. 400
+//                                      request.invalid with details.issues at path email | name |
+//                                      text. A resend with the same clientId answers 200 with the
+//                                      stored message and changes nothing, the contact included.
 //
 // An agent counts as available for an inbox only when they are a member of it, set `online`, and
 // have at least one connected inbox socket. A visitor socket hears `{ type: 'availability' }`

@@ -37,6 +37,7 @@ export async function startKefu(
   })
   const sockets = attachSockets(server as Server, services)
   await services.email.start()
+  services.files.start()
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   // PORT=0 (tests, benchmarks) picks a free port; links must name the real one.
@@ -53,6 +54,7 @@ export async function startKefu(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       await sockets.close()
       await services.email.stop()
+      await services.files.stop()
       ;(server as Server).closeIdleConnections?.()
       await closed
       await db.close()

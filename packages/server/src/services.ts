@@ -41,7 +41,7 @@ export function createServices(input: {
   const accounts = createAccountsUsecases({ ...core, agents, inboxes })
   const conversations = createConversationsUsecases(core)
   const files = createFilesUsecases(core, input.config.secret)
-  conversations.setAttachments(files.claim)
+  conversations.setAttachments(files)
   const visitors = createVisitorsUsecases(core)
   const ratings = createRatingsUsecases(core)
   const receipts = createReceiptsUsecases(core)
@@ -53,7 +53,7 @@ export function createServices(input: {
   const profile = createWidgetProfile(core)
   const hub = new Hub({ logger: input.logger, conversations })
   const availability = createAvailability({ ...core, hub })
-  const offline = createOfflineForm({ conversations, profile, visitors })
+  const offline = createOfflineForm({ conversations, profile, visitors, visitorConversations })
   const email = createEmailChannel({
     ...core,
     conversations,

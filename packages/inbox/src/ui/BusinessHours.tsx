@@ -1,5 +1,6 @@
-import type { InboxDTO, ReplyTime, Weekday, WhenUnavailable } from '@kefu/protocol'
-import { useEffect, useMemo, useState } from 'preact/hooks'
+import type { Id, InboxDTO, ReplyTime, Weekday, WhenUnavailable } from '@kefu/protocol'
+import { signal } from '@preact/signals'
+import { useEffect, useId, useMemo, useState } from 'preact/hooks'
 import { api } from '../api'
 import {
   addInterval,
@@ -8,8 +9,10 @@ import {
   type HoursForm,
   type HoursProblems,
   hasProblems,
+  holidayLabels,
   hoursFromForm,
   hoursProblems,
+  intervalLabels,
   isOvernight,
   MAX_HOLIDAYS,
   MAX_INTERVALS_PER_DAY,
@@ -17,12 +20,19 @@ import {
   timeZones,
   WEEKDAYS,
 } from '../business-hours'
-import { t } from '../i18n'
+import { locale, type Said, said, t } from '../i18n'
 import { errorText } from '../store'
 import { PlusIcon } from './icons'
 
 const REPLY_TIMES: ReplyTime[] = ['minutes', 'hours', 'day']
 const MODES: WhenUnavailable[] = ['keep-open', 'offline-form']
+
+/** The team name and reply time being edited, for the widget preview's header. */
+export const hoursForPreview = signal<{
+  inboxId: Id
+  teamName: string
+  replyTime: ReplyTime
+} | null>(null)
 
 /** A website inbox's team name, time zone, weekly hours, holidays and away behaviour (admins). */
 export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
@@ -31,10 +41,24 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
   const [accountZone, setAccountZone] = useState('UTC')
   const [loadError, setLoadError] = useState<string | null>(null)
   const [problems, setProblems] = useState<HoursProblems | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<Said | null>(null)
   const [busy, setBusy] = useState(false)
   const [saved, setSaved] = useState(false)
   const zones = useMemo(timeZones, [])
+  const idPrefix = useId()
+
+  const teamName = form?.teamName
+  const replyTime = form?.replyTime
+  useEffect(() => {
+    if (teamName === undefined || replyTime === undefined) return
+    hoursForPreview.value = { inboxId: inbox.id, teamName, replyTime }
+  }, [inbox.id, teamName, replyTime])
+  useEffect(
+    () => () => {
+      if (hoursForPreview.peek()?.inboxId === inbox.id) hoursForPreview.value = null
+    },
+    [inbox.id],
+  )
 
   useEffect(() => {
     let alive = true
@@ -86,7 +110,7 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
     const found = hoursProblems(form)
     if (hasProblems(found)) {
       setProblems(found)
-      setError(t('hours.invalid'))
+      setError({ key: 'hours.invalid' })
       return
     }
     setProblems(null)
@@ -97,7 +121,7 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
       setForm(formFromHours(r.hours))
       setSaved(true)
     } catch (err) {
-      setError(`${t('hours.saveFailed')} ${errorText(err)}`)
+      setError({ key: 'hours.saveFailed', detail: errorText(err) })
     } finally {
       setBusy(false)
     }
@@ -210,6 +234,8 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
                 {rows.length === 0 && <span class="muted hours-closed">{t('hours.closed')}</span>}
                 {rows.map((row, i) => {
                   const bad = problems?.intervals.has(`${day}-${i}`)
+                  const labels = intervalLabels(day, rows, i, locale.value)
+                  const problemId = `${idPrefix}-${day}-${i}-problem`
                   const update = (patch: Partial<typeof row>) =>
                     setDay(
                       day,
@@ -220,8 +246,9 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
                       <input
                         type="time"
                         data-testid="hours-from"
-                        aria-label={`${t(`hours.day.${day}`)} ${t('hours.from')}`}
+                        aria-label={labels.from}
                         aria-invalid={bad || undefined}
+                        aria-describedby={bad ? problemId : undefined}
                         value={row.from}
                         onInput={(e) => update({ from: e.currentTarget.value })}
                       />
@@ -229,8 +256,9 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
                       <input
                         type="time"
                         data-testid="hours-to"
-                        aria-label={`${t(`hours.day.${day}`)} ${t('hours.to')}`}
+                        aria-label={labels.to}
                         aria-invalid={bad || undefined}
+                        aria-describedby={bad ? problemId : undefined}
                         value={row.to === '24:00' ? '00:00' : row.to}
                         onInput={(e) => update({ to: e.currentTarget.value })}
                       />
@@ -240,8 +268,8 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
                       <button
                         type="button"
                         class="button ghost hours-remove"
-                        aria-label={t('hours.removeInterval')}
-                        title={t('hours.removeInterval')}
+                        aria-label={labels.remove}
+                        title={labels.remove}
                         onClick={() =>
                           setDay(
                             day,
@@ -251,6 +279,11 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
                       >
                         ×
                       </button>
+                      {bad && (
+                        <small class="hours-problem" id={problemId} data-testid="hours-problem">
+                          {t('hours.intervalInvalid')}
+                        </small>
+                      )}
                     </div>
                   )
                 })}
@@ -288,6 +321,8 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
           <ul class="hours-holiday-list">
             {form.holidays.map((h, i) => {
               const bad = problems?.holidays.has(i)
+              const labels = holidayLabels(form.holidays, i, locale.value)
+              const problemId = `${idPrefix}-holiday-${i}-problem`
               const update = (patch: Partial<typeof h>) =>
                 change({
                   holidays: form.holidays.map((x, j) => (j === i ? { ...x, ...patch } : x)),
@@ -296,8 +331,9 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
                 <li key={i} class={bad ? 'invalid' : ''} data-testid="hours-holiday">
                   <input
                     type="date"
-                    aria-label={t('hours.holidayDate')}
+                    aria-label={labels.date}
                     aria-invalid={bad || undefined}
+                    aria-describedby={bad ? problemId : undefined}
                     value={h.date}
                     onInput={(e) => update({ date: e.currentTarget.value })}
                   />
@@ -305,7 +341,7 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
                     type="text"
                     class="hours-holiday-name"
                     maxLength={60}
-                    aria-label={t('hours.holidayName')}
+                    aria-label={labels.name}
                     placeholder={t('hours.holidayName')}
                     value={h.name}
                     onInput={(e) => update({ name: e.currentTarget.value })}
@@ -313,12 +349,17 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
                   <button
                     type="button"
                     class="button ghost hours-remove"
-                    aria-label={t('hours.removeHoliday')}
-                    title={t('hours.removeHoliday')}
+                    aria-label={labels.remove}
+                    title={labels.remove}
                     onClick={() => change({ holidays: form.holidays.filter((_, j) => j !== i) })}
                   >
                     ×
                   </button>
+                  {bad && (
+                    <small class="hours-problem" id={problemId} data-testid="hours-problem">
+                      {t('hours.holidayInvalid')}
+                    </small>
+                  )}
                 </li>
               )
             })}
@@ -340,7 +381,7 @@ export function BusinessHoursPanel(props: { inbox: InboxDTO }) {
       <div class="widget-save-bar">
         {error ? (
           <p class="form-error" role="alert" data-testid="hours-error">
-            {error}
+            {said(error)}
           </p>
         ) : (
           <p class="muted" role="status" data-testid="hours-saved">

@@ -173,6 +173,7 @@ export function FileSettingsEditor(props: {
           data-testid="file-max-mb"
           value={value.maxMb}
           aria-invalid={props.invalid ? true : undefined}
+          aria-describedby={props.invalid ? 'file-settings-error' : undefined}
           onInput={(e) => onChange({ ...value, maxMb: e.currentTarget.value })}
         />
       </label>
@@ -196,7 +197,12 @@ export function FileSettingsEditor(props: {
         ))}
       </fieldset>
       {props.invalid && (
-        <p class="form-error" role="alert" data-testid="file-settings-error">
+        <p
+          class="form-error"
+          role="alert"
+          id="file-settings-error"
+          data-testid="file-settings-error"
+        >
           {t('files.invalid')}
         </p>
       )}

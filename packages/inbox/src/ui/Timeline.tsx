@@ -133,9 +133,16 @@ function MessageBubble(props: { message: MessageDTO; email: boolean; seen?: bool
   }
   const mine = m.author.type === 'agent' && m.author.id === me.value?.agent.id
   const email = props.email && m.direction !== 'note'
+  // Only pictures, no words: the pictures stand on their own, without a bubble around them.
+  const picturesOnly =
+    !email &&
+    m.direction !== 'note' &&
+    !m.text?.trim() &&
+    (m.attachments?.length ?? 0) > 0 &&
+    (m.attachments ?? []).every((a) => a.image && a.url)
   return (
     <div
-      class={`message ${m.direction} ${mine ? 'mine' : ''} ${email ? 'email' : ''}`}
+      class={`message ${m.direction} ${mine ? 'mine' : ''} ${email ? 'email' : ''} ${picturesOnly ? 'pictures-only' : ''}`}
       data-testid="message"
       data-direction={m.direction}
       data-id={m.id}
@@ -173,7 +180,8 @@ function MessageBubble(props: { message: MessageDTO; email: boolean; seen?: bool
         {props.seen && (
           // Read receipt: the customer has seen the replies up to this one.
           <span class="seen" data-testid="seen">
-            <span aria-hidden="true">·</span> {t('timeline.seen')}
+            <span aria-hidden="true">·</span>
+            {t('timeline.seen')}
           </span>
         )}
       </div>

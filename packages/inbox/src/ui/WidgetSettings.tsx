@@ -2,7 +2,7 @@
 import type { InboxDTO, Locale } from '@kefu/protocol'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, type IdentitySettings } from '../api'
-import { localeNames, t, translate, locale as uiLocale } from '../i18n'
+import { localeNames, type Said, said, t, translate, locale as uiLocale } from '../i18n'
 import { errorText, inboxes } from '../store'
 import {
   addOrigin,
@@ -28,6 +28,7 @@ import {
   type WidgetField,
   type WidgetForm,
 } from '../widget-settings'
+import { hoursForPreview } from './BusinessHours'
 import { EmailContinuityCard } from './ContinuitySettings'
 import { FileSettingsEditor } from './Files'
 import { ChatIcon, CopyIcon } from './icons'
@@ -60,15 +61,22 @@ export function WidgetSettingsForm(props: { inbox: InboxDTO }) {
   const [form, setForm] = useState<WidgetForm>(() => formFromSettings(inbox.settings))
   const [invalid, setInvalid] = useState<ReadonlySet<WidgetField>>(new Set())
   const [originInput, setOriginInput] = useState('')
-  const [originError, setOriginError] = useState<string | null>(null)
+  const [originError, setOriginError] = useState<Said | null>(null)
   const [busy, setBusy] = useState(false)
   const [saved, setSaved] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<Said | null>(null)
   const lastGoodColor = useRef(form.color)
 
   const goodColor = normalizeColor(form.color)
   if (goodColor) lastGoodColor.current = goodColor
-  const preview = previewModel(form, inbox.name, uiLocale.value, lastGoodColor.current)
+  const hours = hoursForPreview.value
+  const preview = previewModel(
+    form,
+    inbox.name,
+    uiLocale.value,
+    lastGoodColor.current,
+    hours?.inboxId === inbox.id ? hours : null,
+  )
 
   const set = <K extends keyof WidgetForm>(field: K, value: WidgetForm[K]) => {
     setForm((f) => ({ ...f, [field]: value }))
@@ -80,12 +88,14 @@ export function WidgetSettingsForm(props: { inbox: InboxDTO }) {
     }
   }
 
-  const originReason = (reason: 'invalid' | 'duplicate' | 'full') =>
-    reason === 'duplicate'
-      ? t('widget.originsDuplicate')
-      : reason === 'full'
-        ? t('widget.originsFull')
-        : t('widget.originsInvalid')
+  const originReason = (reason: 'invalid' | 'duplicate' | 'full'): Said => ({
+    key:
+      reason === 'duplicate'
+        ? 'widget.originsDuplicate'
+        : reason === 'full'
+          ? 'widget.originsFull'
+          : 'widget.originsInvalid',
+  })
 
   /** Adds what is typed in the origin box; returns the new list, or null when it was refused. */
   const takeOrigin = (): string[] | null => {
@@ -115,7 +125,7 @@ export function WidgetSettingsForm(props: { inbox: InboxDTO }) {
     const result = settingsFromForm({ ...form, allowedOrigins: origins })
     if (!result.ok) {
       setInvalid(new Set(result.fields))
-      setError(t('widget.invalid'))
+      setError({ key: 'widget.invalid' })
       return
     }
     setInvalid(new Set())
@@ -128,7 +138,7 @@ export function WidgetSettingsForm(props: { inbox: InboxDTO }) {
       setForm(formFromSettings(updated.settings))
       setSaved(true)
     } catch (err) {
-      setError(`${t('widget.saveFailed')} ${errorText(err)}`)
+      setError({ key: 'widget.saveFailed', detail: errorText(err) })
     } finally {
       setBusy(false)
     }
@@ -317,7 +327,7 @@ export function WidgetSettingsForm(props: { inbox: InboxDTO }) {
         </div>
         {originError && (
           <p class="form-error" id="origin-error" role="alert" data-testid="allowed-origins-error">
-            {originError}
+            {said(originError)}
           </p>
         )}
       </section>
@@ -339,7 +349,7 @@ export function WidgetSettingsForm(props: { inbox: InboxDTO }) {
       <div class="widget-save-bar">
         {error && (
           <p class="form-error" role="alert" data-testid="widget-settings-error">
-            {error}
+            {said(error)}
           </p>
         )}
         {saved && (
@@ -559,9 +569,18 @@ function WidgetPreview(props: { model: PreviewModel }) {
         <div class="wp-window">
           <div class="wp-head">
             <strong data-testid="widget-preview-title">{m.title}</strong>
-            {m.greeting && <p data-testid="widget-preview-greeting">{m.greeting}</p>}
+            {m.replyTime && (
+              <p data-testid="widget-preview-status">
+                {translate(m.locale, `hours.reply.${m.replyTime}`)}
+              </p>
+            )}
           </div>
           <div class="wp-body">
+            {m.greeting && (
+              <p class="wp-greeting" data-testid="widget-preview-greeting">
+                {m.greeting}
+              </p>
+            )}
             <div class="wp-bubble agent">{say('widget.previewAgent')}</div>
             <div class="wp-bubble visitor">{say('widget.previewVisitor')}</div>
           </div>

@@ -246,9 +246,11 @@ describe.each(dbKinds())('availability, business hours and the offline form on %
     })
     expect(ok.status).toBe(201)
     expect(ok.json.message.text).toBe('Please call me back about order 42')
+    // A resend is answered with the stored message and changes nothing, the contact included.
     const again = await send({
       clientId: 'offline-002',
-      email: 'mia@example.com',
+      email: 'someone.else@example.com',
+      name: 'Not Mia',
       text: 'Please call me back about order 42',
     })
     expect(again.status).toBe(200)

@@ -2,9 +2,9 @@ import type { InboxHoursDTO, Weekday, WidgetAgentAvatar, WidgetAvailability } fr
 import { z } from 'zod'
 import type { Principal } from '../agents/access.js'
 import type { Inbox } from '../db/schema.js'
+import { adminWidgetInbox as adminInbox } from '../inboxes/inboxes.usecases.js'
 import type { Hub } from '../realtime/hub.js'
 import type { CoreDeps } from '../shared/deps.js'
-import { forbidden, notFound } from '../shared/errors.js'
 import { parse } from '../shared/validation.js'
 import { createAvailabilityRepository } from './availability.repository.js'
 import { END_TIME, hoursState, isTimeZone, TIME } from './hours.js'
@@ -135,17 +135,8 @@ export function createAvailability(deps: CoreDeps & { hub: Hub }) {
   const { db, clock, hub, logger } = deps
   const repo = createAvailabilityRepository(db.kysely)
 
-  async function adminWidgetInbox(actor: Principal, inboxId: string): Promise<Inbox> {
-    if (actor.role !== 'admin') throw forbidden('Only admins can change business hours.')
-    const inbox = await db.kysely
-      .selectFrom('inboxes')
-      .selectAll()
-      .where('account_id', '=', actor.accountId)
-      .where('id', '=', inboxId)
-      .executeTakeFirst()
-    if (inbox?.kind !== 'widget') throw notFound('inbox')
-    return inbox
-  }
+  const adminWidgetInbox = (actor: Principal, inboxId: string) =>
+    adminInbox(db.kysely, actor, inboxId, 'business hours')
 
   const usecases = {
     repo,
@@ -183,7 +174,7 @@ export function createAvailability(deps: CoreDeps & { hub: Hub }) {
         reply_time: input.replyTime,
         updated_at: clock.now(),
       })
-      hub.onPresenceChange(inbox.account_id)
+      hub.presenceChanged(inbox.account_id)
       return this.getHours(actor, inbox.id)
     },
 
@@ -259,7 +250,7 @@ export function createAvailability(deps: CoreDeps & { hub: Hub }) {
           if (!stopped) logger.warn({ err }, 'availability push failed')
         })
 
-      hub.onPresenceChange = (accountId) => {
+      const unsubscribe = hub.onPresenceChange((accountId) => {
         if (stopped || pending.has(accountId)) return
         const timer = setTimeout(() => {
           pending.delete(accountId)
@@ -267,14 +258,14 @@ export function createAvailability(deps: CoreDeps & { hub: Hub }) {
         }, PUSH_DEBOUNCE_MS)
         timer.unref?.()
         pending.set(accountId, timer)
-      }
+      })
       const sweep = setInterval(() => void run(), SWEEP_MS)
       sweep.unref?.()
       return () => {
         stopped = true
         clearInterval(sweep)
         for (const timer of pending.values()) clearTimeout(timer)
-        hub.onPresenceChange = () => {}
+        unsubscribe()
       }
     },
   }

@@ -3,13 +3,20 @@ import type {
   AgentConversationDTO,
   AttachmentDTO,
   ConversationDTO,
+  EventDTO,
   EventsPage,
   MessageDTO,
 } from '@kefu/protocol'
 import type { SelectQueryBuilder, Transaction } from 'kysely'
 import { canSeeInbox, type InboxScope, type Principal } from '../agents/access.js'
 import type { ConversationStatusValue, Database, MessageDirectionValue } from '../db/schema.js'
-import { type Audience, nextSeq, recordEvent, type StoredEvent } from '../events.js'
+import {
+  type Audience,
+  nextSeq,
+  recordEvent,
+  type StoredEvent,
+  writeWithEvents,
+} from '../events.js'
 import type { CoreDeps } from '../shared/deps.js'
 import { AppError, notFound } from '../shared/errors.js'
 import { newId } from '../shared/ids.js'
@@ -32,7 +39,6 @@ export interface ReceivedMessage {
   created: boolean
 }
 
-/** How a channel that delivers replies (email) queues one, inside the reply's transaction. */
 /** Turns a message's uploads into its attachments, inside its transaction (files module). */
 export type AttachmentClaimer = (
   tx: Tx,
@@ -46,6 +52,16 @@ export type AttachmentClaimer = (
   },
 ) => Promise<AttachmentDTO[]>
 
+/** What the files module lends conversations: claiming uploads, and attachments with fresh URLs. */
+export interface AttachmentHooks {
+  claim: AttachmentClaimer
+  /** Messages with their attachments (fresh URLs); inside a transaction, pass it. */
+  withAttachments<T extends MessageDTO>(messages: T[], q?: Tx): Promise<T[]>
+  /** An event as handed out: its attachments' URLs (never stored, see events.ts) signed now. */
+  signEvent<E extends EventDTO>(event: E): E
+}
+
+/** How a channel that delivers replies (email) queues one, inside the reply's transaction. */
 export type DeliveryHandler = (
   tx: Tx,
   input: { conversation: ConversationRow; message: MessageDTO; options: unknown },
@@ -71,7 +87,13 @@ export interface ReceiveMessageInput {
    * Without it, the contact's latest conversation in the inbox continues. `contactId`, when
    * given, is who writes instead of input.contactId: the chosen conversation's own contact (a
    * website visitor answering an email about their chat). */
-  chooseConversation?: (tx: Tx) => Promise<{ conversationId: string | null; contactId?: string }>
+  chooseConversation?: (tx: Tx) => Promise<{
+    conversationId: string | null
+    contactId?: string
+    /** 'verified': the customer's widget shows the message only to a verified user (an email
+     * that arrived in a website chat). */
+    audience?: 'verified'
+  }>
   /** More writes in the same transaction: channel metadata, the IMAP cursor. */
   within?: (tx: Tx, stored: ReceivedMessage) => Promise<void>
   /** Uploads the visitor sends with the message (theirs, unsent; refused otherwise). */
@@ -84,31 +106,18 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
   const k = db.kysely
   const repo = createConversationsRepository(k)
   const deliveries = new Map<string, DeliveryHandler>()
-  let claimer: AttachmentClaimer | undefined
+  let fileHooks: AttachmentHooks | undefined
   const claimAttachments: AttachmentClaimer = (tx, input) => {
-    if (!claimer) throw new Error('no attachment handler registered')
-    return claimer(tx, input)
+    if (!fileHooks) throw new Error('no attachment handler registered')
+    return fileHooks.claim(tx, input)
   }
+  const signEvent = <E extends EventDTO>(event: E): E =>
+    fileHooks ? fileHooks.signEvent(event) : event
 
   /** Runs a writing transaction; the events it records reach subscribers only after commit. */
-  async function write<T>(accountId: string, fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
-    const events: StoredEvent[] = []
-    const result = await k.transaction().execute(async (tx) => {
-      // Every writer takes the account's sequence row first, so writers queue in one order and
-      // never deadlock on it and a conversation row taken in the other order (PostgreSQL; SQLite
-      // has one writer at a time anyway).
-      if (db.kind === 'postgres') {
-        await tx
-          .selectFrom('accounts')
-          .select('id')
-          .where('id', '=', accountId)
-          .forUpdate()
-          .execute()
-      }
-      return fn(tx, (e) => events.push(e))
-    })
-    bus.publish(events)
-    return result
+  function write<T>(accountId: string, fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
+    // Pushed with attachment URLs signed now; the stored copies have none (events.ts).
+    return writeWithEvents(db, bus, accountId, fn, (e) => ({ ...e, event: signEvent(e.event) }))
   }
 
   async function appendMessage(
@@ -124,6 +133,8 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       externalId?: string | null
       activity?: ActivityDTO
       attachments?: { owner: { type: 'visitor' | 'agent'; id: string }; ids: readonly string[] }
+      /** Who besides the team hears of a visible message (default: the customer). */
+      audience?: 'verified'
     },
   ): Promise<MessageDTO> {
     const { conversation: c } = input
@@ -183,7 +194,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
         conversationId: c.id,
         contactId: c.contact_id,
         // Notes and activity lines are the team's business; only real messages reach the customer.
-        audience: visible ? 'public' : 'agents',
+        audience: visible ? (input.audience ?? 'public') : 'agents',
         event: {
           seq,
           type: 'message.created',
@@ -276,18 +287,25 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
     return { ...dto, unreadCount: await repo.unreadCount(dto.id, principal.id) }
   }
 
+  /** A stored message as answered again (a resend): with its files, like the first answer. */
+  async function withFiles(message: MessageDTO): Promise<MessageDTO> {
+    if (!fileHooks) return message
+    const [found] = await fileHooks.withAttachments([message])
+    return found ?? message
+  }
+
   /** A resend with a client id the sender already used answers with the stored message. */
   async function existingByClientId(authorId: string, clientId: string | undefined | null) {
     if (!clientId) return undefined
     const row = await repo.findMessageByClientId(authorId, clientId)
-    return row ? toMessageDTO(row) : undefined
+    return row ? withFiles(toMessageDTO(row)) : undefined
   }
 
   /** A channel message (an email's Message-ID) already stored in this inbox. */
   async function existingByExternalId(inboxId: string, externalId: string | undefined | null) {
     if (!externalId) return undefined
     const row = await repo.findMessageByExternalId(inboxId, externalId)
-    return row ? toMessageDTO(row) : undefined
+    return row ? withFiles(toMessageDTO(row)) : undefined
   }
 
   /** Unique violations from a concurrent duplicate are resolved by reading the winner's row. */
@@ -390,6 +408,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
               ids: input.attachments.ids,
             },
             externalId: input.externalId ?? null,
+            audience: chosen.audience,
           })
           if (reopened) {
             await emitConversation(
@@ -718,9 +737,13 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       accountId: string
       contactId: string
       since: number
+      /** The customer is an identity-verified user: 'verified' events are theirs too. */
+      verified?: boolean
     }): Promise<EventsPage> {
       return eventsPage(input.accountId, input.since, (q) =>
-        q.where('contact_id', '=', input.contactId).where('audience', '=', 'public'),
+        q
+          .where('contact_id', '=', input.contactId)
+          .where('audience', 'in', input.verified ? ['public', 'verified'] : ['public']),
       )
     },
 
@@ -757,12 +780,12 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
       })
     },
 
-    /** Registers the channel that delivers replies for one kind of inbox. */
-    /** Registers how messages claim their uploads (the files module). */
-    setAttachments(claim: AttachmentClaimer): void {
-      claimer = claim
+    /** Registers how messages claim, show and sign their files (the files module). */
+    setAttachments(hooks: AttachmentHooks): void {
+      fileHooks = hooks
     },
 
+    /** Registers the channel that delivers replies for one kind of inbox. */
     setDelivery(kind: string, handler: DeliveryHandler): void {
       deliveries.set(kind, handler)
     },
@@ -774,6 +797,10 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
         if (!row) return
         const conversation = await repo.findConversation(accountId, row.conversation_id, tx)
         if (!conversation) return
+        // Clients replace the message whole: it must come with its files.
+        const [message] = fileHooks
+          ? await fileHooks.withAttachments([toMessageDTO(row)], tx)
+          : [toMessageDTO(row)]
         const seq = await nextSeq(tx, accountId)
         emit(
           await recordEvent(tx, {
@@ -788,7 +815,7 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
               conversationId: row.conversation_id,
               inboxId: row.inbox_id,
               at: clock.now(),
-              message: toMessageDTO(row),
+              message: message ?? toMessageDTO(row),
             },
           }),
         )
@@ -832,7 +859,8 @@ export function createConversationsUsecases({ db, bus, clock }: CoreDeps) {
     const page = rows.slice(0, EVENTS_PAGE)
     const last = page.at(-1)
     return {
-      events: page.map((r) => JSON.parse(r.payload)),
+      // Stored without attachment URLs (events.ts): signed now, so a replay never hands out stale ones.
+      events: page.map((r) => signEvent(JSON.parse(r.payload) as EventDTO)),
       seq: more && last ? Number(last.seq) : Math.max(since, upTo),
       more,
     }

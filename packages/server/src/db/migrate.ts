@@ -9,6 +9,8 @@ import * as m0006 from './migrations/0006_chat_files.js'
 import * as m0007 from './migrations/0007_availability_hours.js'
 import * as m0008 from './migrations/0008_email_continuity.js'
 import * as m0009 from './migrations/0009_read_receipts.js'
+import * as m0010 from './migrations/0010_files_indexes.js'
+import * as m0011 from './migrations/0011_contact_identity_index.js'
 
 // Migrations are imported, not read from a folder, so the built server carries them with it.
 const migrations: Record<string, Migration> = {
@@ -21,6 +23,8 @@ const migrations: Record<string, Migration> = {
   '0007_availability_hours': m0007,
   '0008_email_continuity': m0008,
   '0009_read_receipts': m0009,
+  '0010_files_indexes': m0010,
+  '0011_contact_identity_index': m0011,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

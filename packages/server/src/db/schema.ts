@@ -274,8 +274,9 @@ export interface EventsTable {
   conversation_id: string | null
   /** The conversation's contact, so a visitor can ask for their own events. */
   contact_id: string | null
-  /** 'public' events may reach the customer; 'agents' events never leave the team. */
-  audience: 'public' | 'agents'
+  /** 'public' events may reach the customer; 'agents' events never leave the team; 'verified'
+   * ones reach the customer only when they are an identity-verified user (events.ts). */
+  audience: 'public' | 'agents' | 'verified'
   payload: string
   created_at: number
 }

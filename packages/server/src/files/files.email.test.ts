@@ -10,6 +10,8 @@ describe.each(dbKinds())('files in email replies on %s', (kind) => {
   let smtp: Awaited<ReturnType<typeof startSmtpListener>>
   let cookie: string
   let inboxId: string
+  /** The file and the reply that carried it, from the first test. */
+  let sent: { id: string; messageId: string }
 
   beforeAll(async () => {
     smtp = await startSmtpListener({ user: 'support', password: 'smtp-password-1' })
@@ -91,5 +93,39 @@ describe.each(dbKinds())('files in email replies on %s', (kind) => {
       ['发票 2026.pdf', 'application/pdf'],
     ])
     expect(Buffer.from(parsed.attachments[0]!.content).equals(PDF)).toBe(true)
+    sent = { id, messageId: reply.json.id }
+  })
+
+  test('when its delivery status changes, the reply is announced with its files', async () => {
+    const { id, messageId } = sent
+    // The reply's delivery status changed (sent): clients replace the message whole with the
+    // message.updated one, so it carries the file, with a URL that works.
+    const events = await k.request('GET', '/api/events?since=0', { cookie })
+    const updated = events.json.events.filter(
+      (e: { type: string; message?: { id: string } }) =>
+        e.type === 'message.updated' && e.message?.id === messageId,
+    )
+    expect(updated.length).toBeGreaterThan(0)
+    for (const e of updated) {
+      expect(e.message.attachments).toHaveLength(1)
+      expect(e.message.attachments[0]).toMatchObject({ id, filename: '发票 2026.pdf' })
+      const file = await k.app.request(`${TEST_ORIGIN}${e.message.attachments[0].url}`)
+      expect(file.status).toBe(200)
+    }
+  })
+
+  test("an agent's download of a message's file leaves with the same safe headers as a chat file", async () => {
+    const { id } = sent
+    const download = await k.app.request(`${TEST_ORIGIN}/api/attachments/${id}`, {
+      headers: { cookie, origin: TEST_ORIGIN },
+    })
+    expect(download.status).toBe(200)
+    expect(download.headers.get('content-type')).toBe('application/octet-stream')
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(download.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox")
+    expect(download.headers.get('content-disposition')).toBe(
+      `attachment; filename="__ 2026.pdf"; filename*=UTF-8''%E5%8F%91%E7%A5%A8%202026.pdf`,
+    )
+    expect(Buffer.from(await download.arrayBuffer()).equals(PDF)).toBe(true)
   })
 })

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createBlobStore } from '../shared/blobs.js'
 import { newId } from '../shared/ids.js'
 import { createTestKefu, dbKinds, TEST_ORIGIN, type TestKefu } from '../test/harness.js'
 
@@ -396,7 +397,7 @@ describe.each(dbKinds())('chat files on %s', (kind) => {
     ).storage_key
     clockNow += 25 * 60 * 60_000
     try {
-      // The next upload (anyone's) sweeps what waited too long; this visitor may upload again.
+      // What waited too long no longer counts, and can no longer be sent, swept or not.
       const fresh = await visitorUpload(v.visitorToken, 'fresh.png', PNG)
       expect(fresh.status).toBe(201)
       const late = await k.request('POST', '/api/widget/messages', {
@@ -404,6 +405,8 @@ describe.each(dbKinds())('chat files on %s', (kind) => {
         body: { clientId: 'late-00001', text: '', attachmentIds: [first.json.id] },
       })
       expect(late.json.error.code).toBe('attachment.invalid')
+      // The clean-up (on a timer, not on the upload path) forgets the rows and unused bytes.
+      expect(await k.services.files.sweep()).toBeGreaterThanOrEqual(20)
       const blob = await k.db.kysely
         .selectFrom('blobs')
         .select('key')
@@ -422,6 +425,272 @@ describe.each(dbKinds())('chat files on %s', (kind) => {
         .where('key', '=', png.storage_key)
         .executeTakeFirst()
       expect(kept?.key).toBe(png.storage_key)
+    } finally {
+      clockNow = Date.now()
+    }
+  })
+  test('names that run or render are refused; a name without its kind’s extension gets one', async () => {
+    const v = await k.startVisitor()
+    for (const name of ['page.html', 'run.bat', 'x.hta', 'app.js', 'a.ps1', 'logo.svg']) {
+      const res = await visitorUpload(v.visitorToken, name, Buffer.from('hello there\n'))
+      expect(res.status, name).toBe(415)
+      expect(res.json.error).toMatchObject({
+        code: 'file.type_not_allowed',
+        details: { reason: 'mismatch' },
+      })
+    }
+    const bare = await visitorUpload(v.visitorToken, '说明', Buffer.from('订单号 12345\n'))
+    expect(bare.status).toBe(201)
+    expect(bare.json.filename).toBe('说明.txt')
+    const odd = await visitorUpload(v.visitorToken, 'shot.dat', PNG)
+    expect(odd.json.filename).toBe('shot.dat.png')
+    const rtl = await visitorUpload(v.visitorToken, 'invoice\u202Efdp.exe', Buffer.from('hi\n'))
+    expect(rtl.status).toBe(415)
+  })
+
+  /** A multipart body of `size` bytes sent as a stream; `pulled` counts what the server read. */
+  function streamedUpload(
+    path: string,
+    headers: Record<string, string>,
+    size: number,
+    withLength: boolean,
+  ) {
+    const boundary = 'kefu-test-boundary'
+    const head = Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.txt"\r\n` +
+        'content-type: text/plain\r\n\r\n',
+    )
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
+    const total = head.length + size + tail.length
+    const chunk = 16 * 1024
+    const state = { pulled: 0 }
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        let piece: Buffer
+        if (sent === 0) piece = head
+        else if (sent >= head.length + size) {
+          controller.enqueue(tail)
+          state.pulled += tail.length
+          controller.close()
+          return
+        } else piece = Buffer.alloc(Math.min(chunk, head.length + size - sent), 'a')
+        sent += piece.length
+        state.pulled += piece.length
+        controller.enqueue(piece)
+      },
+    })
+    const request = new Request(`${TEST_ORIGIN}${path}`, {
+      method: 'POST',
+      headers: {
+        origin: TEST_ORIGIN,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...(withLength ? { 'content-length': String(total) } : {}),
+        ...headers,
+      },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    return { request, state }
+  }
+
+  test('an upload larger than the inbox allows is refused unread, by its Content-Length or as it streams', async () => {
+    await k.request('PUT', `/api/inboxes/${k.inbox.id}/settings`, {
+      cookie: agentCookie,
+      body: { files: { maxBytes: 2048 } },
+    })
+    try {
+      const v = await k.startVisitor()
+      const size = 2 * 1024 * 1024
+      const declared = streamedUpload(
+        '/api/widget/attachments',
+        { authorization: `Bearer ${v.visitorToken}` },
+        size,
+        true,
+      )
+      const res = await k.app.request(declared.request)
+      expect(res.status).toBe(413)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('file.too_large')
+      expect(declared.state.pulled).toBeLessThan(64 * 1024)
+
+      const c = await visitorWithConversation('stream-big-01')
+      const chunked = streamedUpload(
+        `/api/conversations/${c.conversationId}/attachments`,
+        { cookie: agentCookie },
+        size,
+        false,
+      )
+      const res2 = await k.app.request(chunked.request)
+      expect(res2.status).toBe(413)
+      // Read up to the inbox's limit plus the multipart framing, not the whole 2 MB.
+      expect(chunked.state.pulled).toBeLessThan(2048 + 64 * 1024 + 64 * 1024)
+    } finally {
+      await k.request('PUT', `/api/inboxes/${k.inbox.id}/settings`, {
+        cookie: agentCookie,
+        body: {},
+      })
+    }
+  })
+
+  test("an agent's uploads are rate limited too", async () => {
+    await k.addAgent({ email: `busy-${kind}@acme.test`, name: 'Busy', role: 'admin' })
+    const busy = await k.signIn(`busy-${kind}@acme.test`)
+    const c = await visitorWithConversation('agent-rate-01')
+    const statuses: number[] = []
+    for (let i = 0; i < 121; i++) {
+      // No file in the form: refused after the rate limit took its count, nothing is stored.
+      const form = new FormData()
+      form.append('note', 'no file')
+      const res = await k.app.request(
+        `${TEST_ORIGIN}/api/conversations/${c.conversationId}/attachments`,
+        { method: 'POST', headers: { cookie: busy, origin: TEST_ORIGIN }, body: form },
+      )
+      statuses.push(res.status)
+      if (res.status === 429) {
+        const json = (await res.json()) as { error: { code: string } }
+        expect(json.error.code).toBe('upload.rate_limited')
+        break
+      }
+    }
+    expect(statuses.at(-1)).toBe(429)
+    expect(statuses.slice(0, -1).every((st) => st === 400)).toBe(true)
+    expect(statuses.length).toBeGreaterThan(20)
+  })
+
+  test('events keep no file URLs: live, replayed and fetched messages get fresh ones', async () => {
+    const v = await visitorWithConversation('fresh-urls-01')
+    const before = await k.request('GET', '/api/events?since=0', { cookie: agentCookie })
+    const pushed: { type: string; message?: { attachments?: { url: string | null }[] } }[] = []
+    const stop = k.services.bus.subscribe((e) => pushed.push(e.event as (typeof pushed)[number]))
+    const up = await visitorUpload(v.visitorToken, 'fresh.png', PNG)
+    const sent = await k.request('POST', '/api/widget/messages', {
+      bearer: v.visitorToken,
+      body: { clientId: 'fresh-urls-02', text: '', attachmentIds: [up.json.id] },
+    })
+    expect(sent.status).toBe(201)
+    stop()
+    const live = pushed.find((e) => e.type === 'message.created')
+    expect(live?.message?.attachments?.[0]?.url).toMatch(/^\/files\//)
+
+    const stored = await k.db.kysely
+      .selectFrom('events')
+      .select('payload')
+      .where('account_id', '=', k.admin.accountId)
+      .where('type', '=', 'message.created')
+      .where('seq', '>', before.json.seq)
+      .execute()
+    const withFile = stored
+      .map((r) => JSON.parse(r.payload))
+      .find((e) => e.message.id === sent.json.id)
+    expect(withFile.message.attachments[0].id).toBe(up.json.id)
+    expect(withFile.message.attachments[0]).not.toHaveProperty('url')
+
+    clockNow += 3 * 24 * 60 * 60_000
+    try {
+      const replays = [
+        await k.request('GET', `/api/events?since=${before.json.seq}`, { cookie: agentCookie }),
+        await k.request('GET', '/api/widget/events?since=0', { bearer: v.visitorToken }),
+      ]
+      for (const replay of replays) {
+        const event = replay.json.events.find(
+          (e: { type: string; message?: { id: string } }) =>
+            e.type === 'message.created' && e.message?.id === sent.json.id,
+        )
+        const { res, bytes } = await fetchFile(event.message.attachments[0].url)
+        expect(res.status).toBe(200)
+        expect(bytes.equals(PNG)).toBe(true)
+      }
+      // A resend of the same message answers with its files too.
+      const again = await k.request('POST', '/api/widget/messages', {
+        bearer: v.visitorToken,
+        body: { clientId: 'fresh-urls-02', text: '', attachmentIds: [up.json.id] },
+      })
+      expect((await fetchFile(again.json.attachments[0].url)).res.status).toBe(200)
+    } finally {
+      clockNow = Date.now()
+    }
+  })
+
+  test('the clean-up never deletes bytes that are being stored again, and runs under a lease', async () => {
+    const v = await k.startVisitor()
+    const bytes = Buffer.from(`reused bytes ${kind} ${newId()}\n`)
+    const stale = await visitorUpload(v.visitorToken, 'reused.txt', bytes)
+    expect(stale.status).toBe(201)
+    const { storage_key: key } = await k.db.kysely
+      .selectFrom('uploads')
+      .select('storage_key')
+      .where('id', '=', stale.json.id)
+      .executeTakeFirstOrThrow()
+    clockNow += 25 * 60 * 60_000
+    try {
+      // Another sender stores the same bytes in a transaction that has not committed yet.
+      let commit = () => {}
+      const held = new Promise<void>((resolve) => {
+        commit = resolve
+      })
+      const blobs = createBlobStore(k.db.kysely, () => clockNow)
+      let stored!: () => void
+      const putDone = new Promise<void>((resolve) => {
+        stored = resolve
+      })
+      const other = k.db.kysely.transaction().execute(async (tx) => {
+        await blobs.put(bytes, tx)
+        stored()
+        await held
+        await tx
+          .insertInto('uploads')
+          .values({
+            id: newId(),
+            account_id: k.admin.accountId,
+            inbox_id: k.inbox.id,
+            owner_type: 'visitor',
+            owner_id: 'someone-else',
+            conversation_id: null,
+            filename: 'same.txt',
+            content_type: 'text/plain',
+            size: bytes.length,
+            storage_key: key,
+            message_id: null,
+            created_at: clockNow,
+          })
+          .execute()
+      })
+      await putDone
+      const swept = k.services.files.sweep()
+      await new Promise((r) => setTimeout(r, 150))
+      commit()
+      await other
+      expect(await swept).toBeGreaterThanOrEqual(1)
+      const blob = await k.db.kysely
+        .selectFrom('blobs')
+        .select('key')
+        .where('key', '=', key)
+        .executeTakeFirst()
+      expect(blob?.key).toBe(key)
+
+      // Another process holds the clean-up's lease: this one leaves everything alone.
+      const late = await visitorUpload(v.visitorToken, 'late.txt', Buffer.from(`late ${kind}\n`))
+      clockNow += 25 * 60 * 60_000
+      await k.db.kysely
+        .insertInto('leases')
+        .values({ name: 'files:sweep', holder: 'other-node', expires_at: clockNow + 60_000 })
+        .execute()
+      await k.services.files.sweepRound()
+      const waiting = () =>
+        k.db.kysely.selectFrom('uploads').select('id').where('id', '=', late.json.id).execute()
+      expect(await waiting()).toHaveLength(1)
+      await k.db.kysely.deleteFrom('leases').where('name', '=', 'files:sweep').execute()
+      await k.services.files.sweepRound()
+      expect(await waiting()).toHaveLength(0)
+      // The timer starts and stops cleanly, releasing the lease.
+      k.services.files.start()
+      await k.services.files.stop()
+      const lease = await k.db.kysely
+        .selectFrom('leases')
+        .select('holder')
+        .where('name', '=', 'files:sweep')
+        .executeTakeFirst()
+      expect(lease).toBeUndefined()
     } finally {
       clockNow = Date.now()
     }

@@ -1,4 +1,4 @@
-import { type Context, Hono } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { canSeeInbox } from '../agents/access.js'
@@ -9,8 +9,9 @@ import type { Services } from '../services.js'
 import { AppError, notFound } from '../shared/errors.js'
 import type { AppEnv } from '../shared/http.js'
 import { RateLimiter } from '../shared/rate-limit.js'
+import { serveFile, setSafeFileHeaders } from './files.serve.js'
 import { fileLimits, HARD_MAX_BYTES } from './files.settings.js'
-import { contentDisposition, INLINE_IMAGE_TYPES, sniffFile } from './files.sniff.js'
+import type { FileOwner } from './files.usecases.js'
 
 /** Room for the multipart framing around the file itself. */
 const MULTIPART_OVERHEAD = 64 * 1024
@@ -37,40 +38,83 @@ async function readUpload(c: Context): Promise<{ filename: string; bytes: Uint8A
   return { filename: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }
 }
 
-const uploadLimit = bodyLimit({
-  maxSize: HARD_MAX_BYTES + MULTIPART_OVERHEAD,
-  onError: () => {
-    throw new AppError('file.too_large', `Files are limited to ${HARD_MAX_BYTES / 1024 / 1024} MB.`)
-  },
-})
+const tooLarge = (maxBytes: number) =>
+  new AppError(
+    'file.too_large',
+    `Files are limited to ${Math.floor(maxBytes / 1024 / 1024) || 1} MB here.`,
+    { maxBytes },
+  )
+
+/**
+ * Above the hard cap nothing is read, whoever sends it, before the sender is even known. A body
+ * without a Content-Length is bounded while it is read, by the inbox's own limit (readWithin).
+ */
+const hardLimit: MiddlewareHandler = async (c, next) => {
+  const declared = Number(c.req.header('content-length') ?? Number.NaN)
+  if (declared > HARD_MAX_BYTES + MULTIPART_OVERHEAD) throw tooLarge(HARD_MAX_BYTES)
+  await next()
+}
+
+/**
+ * Reads an upload within the inbox's own limit: a Content-Length above it is refused before a
+ * byte is read, and a body without one stops being read once it passes the limit.
+ */
+async function readWithin(c: Context, maxBytes: number) {
+  let upload: { filename: string; bytes: Uint8Array } | undefined
+  await bodyLimit({
+    maxSize: Math.min(maxBytes, HARD_MAX_BYTES) + MULTIPART_OVERHEAD,
+    onError: () => {
+      throw tooLarge(maxBytes)
+    },
+  })(c, async () => {
+    upload = await readUpload(c)
+  })
+  if (!upload) throw new AppError('request.invalid', 'file: one file is required.')
+  return upload
+}
 
 /** POST /api/widget/attachments and POST /api/conversations/:id/attachments. */
 export function filesRoutes(s: Services) {
   const app = new Hono<AppEnv>()
-  // Each upload is stored bytes; a visitor sends a handful of files in a conversation, not hundreds.
+  // Each upload is stored bytes; a visitor sends a handful of files in a conversation, not
+  // hundreds, and an agent a few more (screenshots, invoices) but not a bulk transfer either.
   const visitorUploads = new RateLimiter(30, 10 * 60_000)
+  const agentUploads = new RateLimiter(120, 10 * 60_000)
 
-  app.post('/widget/attachments', uploadLimit, async (c) => {
+  /** The one way an upload is taken in, once the sender and its inbox are known. */
+  async function receive(
+    c: Context,
+    input: {
+      accountId: string
+      inboxId: string
+      owner: FileOwner
+      conversationId: string | null
+      settings: string
+    },
+  ) {
+    const limits = fileLimits(parseSettings(input.settings).files)
+    const { filename, bytes } = await readWithin(c, limits.maxBytes)
+    const upload = await s.files.upload({ ...input, filename, bytes, limits })
+    return c.json(upload, 201)
+  }
+
+  app.post('/widget/attachments', hardLimit, async (c) => {
     const visitor = await authenticateVisitor(s, c)
     if (!visitorUploads.take(visitor.id)) {
       throw new AppError('visitor.rate_limited', 'Too many files; try again later.')
     }
     const inbox = await s.inboxes.findInAccount(visitor.accountId, visitor.inboxId)
     if (!inbox) throw notFound('inbox')
-    const { filename, bytes } = await readUpload(c)
-    const upload = await s.files.upload({
+    return receive(c, {
       accountId: visitor.accountId,
       inboxId: visitor.inboxId,
       owner: { type: 'visitor', id: visitor.id },
       conversationId: null,
-      filename,
-      bytes,
-      limits: fileLimits(parseSettings(inbox.settings).files),
+      settings: inbox.settings,
     })
-    return c.json(upload, 201)
   })
 
-  app.post('/conversations/:id/attachments', uploadLimit, requireAgent(s), async (c) => {
+  app.post('/conversations/:id/attachments', hardLimit, requireAgent(s), async (c) => {
     const principal = c.get('principal')
     const conversation = await s.conversations.repo.findConversation(
       principal.accountId,
@@ -79,19 +123,18 @@ export function filesRoutes(s: Services) {
     if (!conversation || !canSeeInbox(c.get('scope'), conversation.inbox_id)) {
       throw notFound('conversation')
     }
+    if (!agentUploads.take(principal.id)) {
+      throw new AppError('upload.rate_limited', 'Too many files; try again later.')
+    }
     const inbox = await s.inboxes.findInAccount(principal.accountId, conversation.inbox_id)
     if (!inbox) throw notFound('conversation')
-    const { filename, bytes } = await readUpload(c)
-    const upload = await s.files.upload({
+    return receive(c, {
       accountId: principal.accountId,
       inboxId: conversation.inbox_id,
       owner: { type: 'agent', id: principal.id },
       conversationId: conversation.id,
-      filename,
-      bytes,
-      limits: fileLimits(parseSettings(inbox.settings).files),
+      settings: inbox.settings,
     })
-    return c.json(upload, 201)
   })
 
   return app
@@ -104,25 +147,12 @@ export function fileServingRoutes(s: Services) {
   const app = new Hono<AppEnv>()
   app.get('/files/:id', async (c) => {
     // Whatever happens, nothing here is rendered as a page or sniffed into one.
-    c.header('x-content-type-options', 'nosniff')
-    c.header('content-security-policy', "default-src 'none'; sandbox")
+    setSafeFileHeaders(c)
     const query = fileQuery.safeParse(c.req.query())
     if (!query.success) throw notFound('file')
     const file = await s.files.open({ id: c.req.param('id'), ...query.data })
-    // Inline only for raster images whose bytes say so (an email's claimed type is not trusted).
-    const sniffed = INLINE_IMAGE_TYPES.has(file.contentType.toLowerCase())
-      ? await sniffFile(file.bytes.subarray(0, 4100), file.filename)
-      : null
-    const inline = sniffed !== null && INLINE_IMAGE_TYPES.has(sniffed.mime)
-    c.header('content-type', inline && sniffed ? sniffed.mime : 'application/octet-stream')
-    c.header(
-      'content-disposition',
-      contentDisposition(inline ? 'inline' : 'attachment', file.filename),
-    )
     const maxAge = Math.max(0, Math.min(3600, Math.floor((file.expiresAt - s.clock.now()) / 1000)))
-    c.header('cache-control', `private, max-age=${maxAge}`)
-    c.header('cross-origin-resource-policy', 'same-origin')
-    return c.body(new Uint8Array(file.bytes))
+    return serveFile(c, { ...file, cacheControl: `private, max-age=${maxAge}` })
   })
   return app
 }

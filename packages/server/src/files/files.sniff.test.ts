@@ -41,6 +41,52 @@ describe('what a file is, from its bytes', () => {
     expect(judgeFile({ sniffed: zip, filename: 'noext', allowed: all })).toMatchObject({ ok: true })
   })
 
+  test('a name that runs or renders is refused, whatever the bytes', async () => {
+    const text = await sniffFile(Buffer.from('hello\n'), 'x')
+    const zip = await sniffFile(ZIP, 'x')
+    for (const name of ['page.html', 'logo.SVG', 'app.js', 'run.bat', 'a.ps1', 'x.hta', 'y.cmd']) {
+      expect(judgeFile({ sniffed: text, filename: name, allowed: all }), name).toMatchObject({
+        ok: false,
+        reason: 'mismatch',
+      })
+    }
+    expect(judgeFile({ sniffed: zip, filename: 'setup.exe', allowed: all })).toMatchObject({
+      ok: false,
+    })
+    expect(judgeFile({ sniffed: zip, filename: 'a.jar', allowed: all })).toMatchObject({
+      ok: false,
+    })
+  })
+
+  test('a name with no extension of its kind gets the kind’s own', async () => {
+    const judge = async (bytes: Buffer, filename: string) =>
+      judgeFile({ sniffed: await sniffFile(bytes, filename), filename, allowed: all })
+    const PNG = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    )
+    expect(await judge(Buffer.from('订单\n'), '说明')).toMatchObject({
+      ok: true,
+      filename: '说明.txt',
+    })
+    expect(await judge(ZIP, 'backup.dat')).toMatchObject({ ok: true, filename: 'backup.dat.zip' })
+    expect(await judge(PNG, 'screenshot')).toMatchObject({ ok: true, filename: 'screenshot.png' })
+    expect(await judge(Buffer.from('a\n'), 'notes.txt')).toMatchObject({ filename: 'notes.txt' })
+    expect(await judge(ZIP, 'report.docx')).toMatchObject({ filename: 'report.docx' })
+    const long = await judge(Buffer.from('a\n'), 'x'.repeat(200))
+    expect(long).toMatchObject({ ok: true })
+    expect(long.ok && long.filename.length).toBe(200)
+    expect(long.ok && long.filename.endsWith('.txt')).toBe(true)
+  })
+
+  test('file names lose format characters that disguise them, and trailing dots', () => {
+    // U+202E shows "invoice\u202Efdp.exe" as "invoiceexe.pdf".
+    expect(cleanFilename('invoice\u202Efdp.exe')).toBe('invoicefdp.exe')
+    expect(cleanFilename('\u200Bphoto\u2066\u0085\u2028.png')).toBe('photo.png')
+    expect(cleanFilename('page.html. .')).toBe('page.html')
+    expect(cleanFilename('\u202E')).toBe('file')
+  })
+
   test('file names lose paths and control characters, keep Chinese, and stay short', () => {
     expect(cleanFilename('C:\\Users\\li\\桌面\\发票.pdf')).toBe('发票.pdf')
     expect(cleanFilename('../../etc/passwd')).toBe('passwd')

@@ -89,14 +89,48 @@ export function extensionOf(filename: string): string {
   return dot > 0 ? filename.slice(dot + 1).toLowerCase() : ''
 }
 
+/** The extension a file of this type gets when its name has none of its kind (null: none fits). */
+const extensionOfMime: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+  'application/vnd.oasis.opendocument.text': 'odt',
+  'application/vnd.oasis.opendocument.spreadsheet': 'ods',
+  'application/vnd.oasis.opendocument.presentation': 'odp',
+  'text/plain': 'txt',
+  'text/csv': 'csv',
+  'application/zip': 'zip',
+}
+
+/**
+ * Names a browser or an operating system would render or run: never accepted, whatever the bytes
+ * (text bytes pass the sniffer, and `run.bat` or `page.html` is still a program or a page).
+ */
+const DANGEROUS_EXTENSIONS = new Set(
+  (
+    'htm html xhtml xht shtml mht mhtml svg svgz xml xsl xslt js mjs cjs jse vbs vbe wsf wsh ' +
+    'ws wsc sct hta bat cmd ps1 psm1 psd1 ps1xml sh bash zsh command exe com scr pif cpl msi ' +
+    'msp mst dll sys drv ocx lnk url inf reg jar class app appref-ms application gadget ' +
+    'msc vb website settingcontent-ms scf iqy slk php phtml asp aspx jsp swf pl py rb ' +
+    'apk dmg pkg deb rpm iso img vhd vhdx'
+  ).split(' '),
+)
+
 export type Verdict =
-  | { ok: true; mime: string; kind: FileKind }
+  | { ok: true; mime: string; kind: FileKind; filename: string }
   | { ok: false; reason: 'forbidden' | 'mismatch'; mime: string }
 
 /**
- * Whether a file may be accepted: its bytes must be of an allowed kind, and a name that promises
- * a kind (photo.png) must get that kind. A zip named .docx is accepted as the office file it
- * claims to be, since OOXML files are zips and it is only ever offered as a download.
+ * Whether a file may be accepted, and under which name: its bytes must be of an allowed kind,
+ * and its extension must belong to that kind (a zip named .docx is accepted as the office file
+ * it claims to be, since OOXML files are zips and it is only ever offered as a download). A name
+ * that runs or renders (.html .svg .js .bat .exe …) is refused; a name with no extension, or
+ * one no kind knows, gets the kind's own (`notes` → `notes.txt`, `backup.dat` → `backup.dat.zip`).
  */
 export function judgeFile(input: {
   sniffed: Sniffed
@@ -104,25 +138,50 @@ export function judgeFile(input: {
   allowed: readonly FileKind[]
 }): Verdict {
   const { sniffed } = input
-  const promised = kindOfExtension[extensionOf(input.filename)] ?? null
+  const ext = extensionOf(input.filename)
+  const refuse = (reason: 'forbidden' | 'mismatch'): Verdict => ({
+    ok: false,
+    reason,
+    mime: sniffed.mime,
+  })
+  const promised = kindOfExtension[ext] ?? null
   let kind = sniffed.kind
   if (kind === 'zip' && promised === 'office') kind = 'office'
-  if (promised && kind !== promised) return { ok: false, reason: 'mismatch', mime: sniffed.mime }
-  if (!kind || !input.allowed.includes(kind)) {
-    return { ok: false, reason: 'forbidden', mime: sniffed.mime }
-  }
-  return { ok: true, mime: sniffed.mime, kind }
+  if (promised && kind !== promised) return refuse('mismatch')
+  if (!kind || !input.allowed.includes(kind)) return refuse('forbidden')
+  // Acceptable bytes under a name that would run or render them: not what the name says.
+  if (DANGEROUS_EXTENSIONS.has(ext)) return refuse('mismatch')
+  if (promised) return { ok: true, mime: sniffed.mime, kind, filename: input.filename }
+  // No extension of its kind: the name gets one, so nothing opens it as something else.
+  const own = extensionOfMime[sniffed.mime]
+  if (!own) return refuse('mismatch')
+  return { ok: true, mime: sniffed.mime, kind, filename: withExtension(input.filename, own) }
 }
 
-/** Keeps the last path segment, drops control characters, and bounds the length. */
+function withExtension(filename: string, ext: string): string {
+  const room = MAX_FILENAME - ext.length - 1
+  return `${filename.length > room ? filename.slice(0, room) : filename}.${ext}`
+}
+
+const MAX_FILENAME = 200
+
+/**
+ * Keeps the last path segment; drops control and format characters (a right-to-left override
+ * makes `invoice\u202Efdp.exe` read as `invoiceexe.pdf`), quotes, and the trailing dots and spaces
+ * Windows drops anyway (`page.html.` is `page.html`); bounds the length.
+ */
 export function cleanFilename(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? ''
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim()
-  if (!clean || clean === '.' || clean === '..') return 'file'
-  if (clean.length <= 200) return clean
+  const clean = base
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}"]/gu, '')
+    .trim()
+    .replace(/[. ]+$/, '')
+  if (!clean) return 'file'
+  if (clean.length <= MAX_FILENAME) return clean
   const ext = extensionOf(clean)
-  return ext && ext.length < 10 ? `${clean.slice(0, 190)}.${ext}` : clean.slice(0, 200)
+  return ext && ext.length < 10
+    ? `${clean.slice(0, MAX_FILENAME - 10)}.${ext}`
+    : clean.slice(0, MAX_FILENAME)
 }
 
 /** Content-Disposition per RFC 6266 with an RFC 5987 UTF-8 name (Chinese names survive). */

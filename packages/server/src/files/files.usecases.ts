@@ -1,10 +1,12 @@
-import type { AttachmentDTO, MessageDTO, UploadDTO } from '@kefu/protocol'
-import type { Transaction } from 'kysely'
+import { randomUUID } from 'node:crypto'
+import type { AttachmentDTO, EventDTO, MessageDTO, UploadDTO } from '@kefu/protocol'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { createBlobStore } from '../shared/blobs.js'
 import type { CoreDeps } from '../shared/deps.js'
 import { AppError, notFound } from '../shared/errors.js'
 import { newId } from '../shared/ids.js'
+import { createLeases } from '../shared/leases.js'
 import { createSigner } from '../shared/secrets.js'
 import { ATTACHMENTS_PER_MESSAGE } from './files.content.js'
 import type { FileLimits } from './files.settings.js'
@@ -25,14 +27,26 @@ const URL_STEP_MS = 60 * 60_000
 const STALE_MS = 24 * 60 * 60_000
 /** Files one sender may have waiting, unsent: enough for a message or two, not a storage service. */
 export const MAX_UNSENT = 20
+/**
+ * Bytes stored (or stored again) this recently are never swept: a transaction that is just
+ * putting them and has not committed the row that uses them yet must not find them gone.
+ */
+const BLOB_GRACE_MS = 60 * 60_000
+/** How often the clean-up runs, and the lease that lets one Kefu process of several run it. */
+const SWEEP_EVERY_MS = 10 * 60_000
+const SWEEP_LEASE = 'files:sweep'
 
 export type FileOwner = { type: 'visitor' | 'agent'; id: string }
 type Tx = Transaction<Database>
 
-export function createFilesUsecases({ db, clock }: CoreDeps, secret: string) {
+/** An attachment as stored in an event (events.ts): its URL is signed when the event is handed out. */
+type StoredAttachment = Omit<AttachmentDTO, 'url'> & { url?: string | null }
+
+export function createFilesUsecases({ db, clock, logger }: CoreDeps, secret: string) {
   const k = db.kysely
-  const blobs = createBlobStore(k)
+  const blobs = createBlobStore(k, () => clock.now())
   const signer = createSigner(secret, 'files', 16)
+  const leases = createLeases(k, randomUUID())
 
   function urlFor(id: string): string {
     const exp = Math.ceil((clock.now() + URL_TTL_MS) / URL_STEP_MS) * (URL_STEP_MS / 1000)
@@ -56,13 +70,22 @@ export function createFilesUsecases({ db, clock }: CoreDeps, secret: string) {
     }
   }
 
-  /** Forgets a batch of stale unsent uploads, and their bytes when nothing else refers to them. */
-  async function sweep(limit = 50): Promise<number> {
+  /** Fresh URLs for a message's attachments (null stays null: the content was not kept). */
+  function signAttachments(list: readonly StoredAttachment[]): AttachmentDTO[] {
+    return list.map((a) => ({ ...a, url: a.url === null ? null : urlFor(a.id) }))
+  }
+
+  /**
+   * Forgets a batch of stale unsent uploads, and their bytes when nothing else refers to them.
+   * Returns how many uploads it forgot.
+   */
+  async function sweep(limit = 200): Promise<number> {
+    const now = clock.now()
     const stale = await k
       .selectFrom('uploads')
       .select(['id', 'storage_key'])
       .where('message_id', 'is', null)
-      .where('created_at', '<', clock.now() - STALE_MS)
+      .where('created_at', '<', now - STALE_MS)
       .limit(limit)
       .execute()
     if (stale.length === 0) return 0
@@ -76,27 +99,93 @@ export function createFilesUsecases({ db, clock }: CoreDeps, secret: string) {
       .where('message_id', 'is', null)
       .execute()
     for (const key of new Set(stale.map((u) => u.storage_key))) {
-      // Blobs are content-addressed and shared: an attachment or a mail source may hold the same.
-      const users = await Promise.all([
-        k.selectFrom('uploads').select('id').where('storage_key', '=', key).limit(1).execute(),
-        k.selectFrom('attachments').select('id').where('storage_key', '=', key).limit(1).execute(),
-        k
-          .selectFrom('email_messages')
-          .select('message_id')
-          .where('raw_key', '=', key)
-          .limit(1)
-          .execute(),
-        k.selectFrom('email_quarantine').select('id').where('raw_key', '=', key).limit(1).execute(),
-      ])
-      if (users.every((rows) => rows.length === 0)) {
-        await k.deleteFrom('blobs').where('key', '=', key).execute()
-      }
+      // Blobs are content-addressed and shared: an upload, an attachment or a mail source may
+      // hold the same bytes. One statement decides and deletes, so nothing can start using the
+      // blob between a check and the delete; a put of the same bytes refreshes created_at (and
+      // on PostgreSQL holds the row until it commits), which the grace period then respects.
+      await k
+        .deleteFrom('blobs')
+        .where('key', '=', key)
+        .where('created_at', '<', now - BLOB_GRACE_MS)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('uploads')
+                .select('id')
+                .whereRef('uploads.storage_key', '=', 'blobs.key')
+                .unionAll(
+                  selectFrom('attachments')
+                    .select('id')
+                    .whereRef('attachments.storage_key', '=', 'blobs.key'),
+                )
+                .unionAll(
+                  selectFrom('email_messages')
+                    .select('message_id as id')
+                    .whereRef('email_messages.raw_key', '=', 'blobs.key'),
+                )
+                .unionAll(
+                  selectFrom('email_quarantine')
+                    .select('id')
+                    .whereRef('email_quarantine.raw_key', '=', 'blobs.key'),
+                ),
+            ),
+          ),
+        )
+        .execute()
     }
     return stale.length
   }
 
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> | undefined
+
+  /** One round of clean-up, if this process holds the lease: batches until nothing is left. */
+  async function sweepRound(): Promise<void> {
+    if (!(await leases.acquire(SWEEP_LEASE, 3 * SWEEP_EVERY_MS, clock.now()))) return
+    for (let i = 0; i < 50 && (await sweep()) > 0; i++) {
+      // each batch is its own statements; a long backlog is worked off over a few rounds
+    }
+  }
+
   return {
     sweep,
+    /** One round of the timer's clean-up (tests run it directly). */
+    sweepRound,
+
+    /** Runs the clean-up every few minutes, off the request path; it never keeps Node alive. */
+    start(): void {
+      if (timer) return
+      timer = setInterval(() => {
+        if (running) return
+        running = sweepRound()
+          .catch((err) => logger.warn({ err }, 'file clean-up failed'))
+          .finally(() => {
+            running = undefined
+          })
+      }, SWEEP_EVERY_MS)
+      timer.unref()
+    },
+
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer)
+      timer = undefined
+      await running
+      await leases.release(SWEEP_LEASE).catch(() => {})
+    },
+
+    /** An event as handed out (pushed, or listed by events?since): attachment URLs signed now. */
+    signEvent<E extends EventDTO>(event: E): E {
+      if (
+        (event.type === 'message.created' || event.type === 'message.updated') &&
+        event.message.attachments?.length
+      ) {
+        return {
+          ...event,
+          message: { ...event.message, attachments: signAttachments(event.message.attachments) },
+        }
+      }
+      return event
+    },
 
     /** Stores an upload for its owner after checking size and kind against the inbox's limits. */
     async upload(input: {
@@ -117,10 +206,10 @@ export function createFilesUsecases({ db, clock }: CoreDeps, secret: string) {
         )
       }
       if (input.bytes.length === 0) throw new AppError('file.invalid', 'The file is empty.')
-      const filename = cleanFilename(input.filename)
+      const cleaned = cleanFilename(input.filename)
       const verdict = judgeFile({
-        sniffed: await sniffFile(input.bytes, filename),
-        filename,
+        sniffed: await sniffFile(input.bytes, cleaned),
+        filename: cleaned,
         allowed: limits.allowedTypes,
       })
       if (!verdict.ok) {
@@ -132,13 +221,14 @@ export function createFilesUsecases({ db, clock }: CoreDeps, secret: string) {
           { reason: verdict.reason, allowedTypes: limits.allowedTypes },
         )
       }
-      await sweep()
+      const { filename } = verdict
       const waiting = await k
         .selectFrom('uploads')
         .select((e) => e.fn.countAll<number>().as('n'))
         .where('owner_type', '=', input.owner.type)
         .where('owner_id', '=', input.owner.id)
         .where('message_id', 'is', null)
+        .where('created_at', '>=', clock.now() - STALE_MS)
         .executeTakeFirst()
       if (Number(waiting?.n ?? 0) >= MAX_UNSENT) {
         throw new AppError(
@@ -209,6 +299,8 @@ export function createFilesUsecases({ db, clock }: CoreDeps, secret: string) {
         .where('owner_type', '=', input.owner.type)
         .where('owner_id', '=', input.owner.id)
         .where('message_id', 'is', null)
+        // Forgotten after a day, whether or not the clean-up has run yet.
+        .where('created_at', '>=', clock.now() - STALE_MS)
         .execute()
       const usable = rows.filter(
         (r) => r.conversation_id === null || r.conversation_id === input.conversationId,
@@ -243,12 +335,18 @@ export function createFilesUsecases({ db, clock }: CoreDeps, secret: string) {
       return attachments.map(toAttachmentDTO)
     },
 
-    /** Messages with their attachments and fresh URLs (email inline images stay in the HTML). */
-    async withAttachments<T extends MessageDTO>(messages: T[]): Promise<T[]> {
+    /**
+     * Messages with their attachments and fresh URLs (email inline images stay in the HTML).
+     * Inside a transaction, pass it: SQLite has one connection.
+     */
+    async withAttachments<T extends MessageDTO>(
+      messages: T[],
+      q: Kysely<Database> | Tx = k,
+    ): Promise<T[]> {
       const ids = messages.map((m) => m.id)
       const found = new Map<string, AttachmentDTO[]>()
       for (let i = 0; i < ids.length; i += 500) {
-        const rows = await k
+        const rows = await q
           .selectFrom('attachments')
           .select(['id', 'message_id', 'filename', 'content_type', 'size', 'storage_key'])
           .where('message_id', 'in', ids.slice(i, i + 500))

@@ -4,10 +4,13 @@ import type { Principal } from '../agents/access.js'
 import { requireAgent } from '../agents/auth.routes.js'
 import { assertContinuityTarget } from '../channels/email/email.continuity.js'
 import type { Services } from '../services.js'
-import { forbidden, notFound } from '../shared/errors.js'
 import type { AppEnv } from '../shared/http.js'
 import { readJson } from '../shared/validation.js'
-import { toInboxDTO, widgetSettingsSchema } from './inboxes.usecases.js'
+import {
+  adminWidgetInbox as adminInbox,
+  toInboxDTO,
+  widgetSettingsSchema,
+} from './inboxes.usecases.js'
 
 export function inboxesRoutes(s: Services) {
   const app = new Hono<AppEnv>()
@@ -71,12 +74,8 @@ export function inboxesRoutes(s: Services) {
     return c.json(await s.identity.update(inbox.id, body))
   })
 
-  async function adminWidgetInbox(actor: Principal, inboxId: string) {
-    if (actor.role !== 'admin') throw forbidden('Only admins can change website inboxes.')
-    const inbox = await s.inboxes.findInAccount(actor.accountId, inboxId)
-    if (inbox?.kind !== 'widget') throw notFound('inbox')
-    return inbox
-  }
+  const adminWidgetInbox = (actor: Principal, inboxId: string) =>
+    adminInbox(s.db.kysely, actor, inboxId)
 
   return app
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { InboxDTO, WidgetSettings } from '@kefu/protocol'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { InboxScope, Principal } from '../agents/access.js'
-import type { Inbox } from '../db/schema.js'
+import type { Database, Inbox } from '../db/schema.js'
 import { fileSettingsSchema } from '../files/files.settings.js'
 import type { CoreDeps } from '../shared/deps.js'
 import { forbidden, notFound } from '../shared/errors.js'
@@ -64,6 +65,27 @@ export function toInboxDTO(inbox: Inbox): InboxDTO {
     publicToken: inbox.public_token,
     settings: parseSettings(inbox.settings),
   }
+}
+
+/**
+ * A website inbox of the admin's account, for changing its settings: 403 for anyone but an admin,
+ * 404 for another account's inbox or an email inbox. `what` names the change in the 403.
+ */
+export async function adminWidgetInbox(
+  q: Kysely<Database>,
+  actor: Principal,
+  inboxId: string,
+  what = 'website inboxes',
+): Promise<Inbox> {
+  if (actor.role !== 'admin') throw forbidden(`Only admins can change ${what}.`)
+  const inbox = await q
+    .selectFrom('inboxes')
+    .selectAll()
+    .where('account_id', '=', actor.accountId)
+    .where('id', '=', inboxId)
+    .executeTakeFirst()
+  if (inbox?.kind !== 'widget') throw notFound('inbox')
+  return inbox
 }
 
 export function createInboxesUsecases({ db, clock }: CoreDeps) {

@@ -18,6 +18,8 @@ export interface VisitorConnection extends Connection<VisitorServerFrame> {
   contactId: string
   /** The widget inbox the visitor chats with: availability changes are pushed per inbox. */
   inboxId?: string
+  /** An identity-verified user: also hears 'verified' events (email that arrived in the chat). */
+  verified?: boolean
 }
 
 /**
@@ -27,16 +29,37 @@ export interface VisitorConnection extends Connection<VisitorServerFrame> {
 export class Hub {
   private readonly agents = new Set<AgentConnection>()
   private readonly visitors = new Map<string, Set<VisitorConnection>>()
-  /** Told when an agent socket comes or goes, or an agent's availability or scope changes. */
-  onPresenceChange: (accountId: string) => void = () => {}
+  private readonly presenceListeners = new Set<(accountId: string) => void>()
 
   constructor(private readonly deps: { logger: Logger; conversations: ConversationsUsecases }) {}
 
+  /**
+   * Hears when an agent socket comes or goes, or an agent's availability or scope changes.
+   * Returns the function that stops listening.
+   */
+  onPresenceChange(listener: (accountId: string) => void): () => void {
+    this.presenceListeners.add(listener)
+    return () => {
+      this.presenceListeners.delete(listener)
+    }
+  }
+
+  /** Tells every presence listener; one that throws does not keep it from the others. */
+  presenceChanged(accountId: string): void {
+    for (const listener of this.presenceListeners) {
+      try {
+        listener(accountId)
+      } catch (err) {
+        this.deps.logger.warn({ err }, 'presence listener failed')
+      }
+    }
+  }
+
   addAgent(conn: AgentConnection): () => void {
     this.agents.add(conn)
-    this.onPresenceChange(conn.principal.accountId)
+    this.presenceChanged(conn.principal.accountId)
     return () => {
-      if (this.agents.delete(conn)) this.onPresenceChange(conn.principal.accountId)
+      if (this.agents.delete(conn)) this.presenceChanged(conn.principal.accountId)
     }
   }
 
@@ -54,12 +77,14 @@ export class Hub {
   }
 
   /**
-   * Whether this contact has a widget socket open on this process. Sockets held by other Kefu
-   * processes are not seen, so with several nodes this can say no for a connected visitor.
+   * Whether this contact has a widget socket open on this process, in this inbox's widget (a
+   * contact chatting on another of the account's websites is not in this chat). Sockets held by
+   * other Kefu processes are not seen, so with several nodes this can say no for a connected
+   * visitor.
    */
-  visitorConnected(accountId: string, contactId: string): boolean {
+  visitorConnected(accountId: string, inboxId: string, contactId: string): boolean {
     for (const conn of this.visitors.get(contactId) ?? []) {
-      if (conn.accountId === accountId) return true
+      if (conn.accountId === accountId && conn.inboxId === inboxId) return true
     }
     return false
   }
@@ -78,9 +103,11 @@ export class Hub {
       if (stored.inboxId && !canSeeInbox(conn.scope, stored.inboxId)) continue
       conn.send(frame)
     }
-    if (stored.audience === 'public' && stored.contactId) {
+    if (stored.audience !== 'agents' && stored.contactId) {
       for (const conn of this.visitors.get(stored.contactId) ?? []) {
-        if (conn.accountId === stored.accountId) conn.send(frame)
+        if (conn.accountId !== stored.accountId) continue
+        if (stored.audience === 'verified' && !conn.verified) continue
+        conn.send(frame)
       }
     }
   }
@@ -139,14 +166,14 @@ export class Hub {
     for (const conn of this.agents) {
       if (conn.principal.accountId === accountId) conn.scope = await scopeOf(conn.principal)
     }
-    this.onPresenceChange(accountId)
+    this.presenceChanged(accountId)
   }
 
   updatePrincipal(principal: Principal): void {
     for (const conn of this.agents) {
       if (conn.principal.id === principal.id) conn.principal = principal
     }
-    this.onPresenceChange(principal.accountId)
+    this.presenceChanged(principal.accountId)
   }
 
   /** Agents with at least one open inbox socket on this node. */

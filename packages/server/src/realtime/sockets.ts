@@ -5,7 +5,12 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws'
 import { z } from 'zod'
 import type { Principal } from '../agents/access.js'
 import type { Visitor } from '../channels/widget/visitors.usecases.js'
-import { messageTarget, readReceiptBody } from '../channels/widget/widget.routes.js'
+import {
+  conversationIdField,
+  messageTarget,
+  oneTarget,
+  readReceiptBody,
+} from '../channels/widget/widget.schemas.js'
 import { messageContent, requireContent } from '../files/files.content.js'
 import type { Services } from '../services.js'
 import { AppError } from '../shared/errors.js'
@@ -37,16 +42,18 @@ const agentFrame = z.discriminatedUnion('type', [
 
 const visitorFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('auth'), visitorToken: z.string().max(128) }),
-  z.strictObject({
-    type: z.literal('message'),
-    clientId,
-    ...messageContent,
-    ...messageTarget,
-  }),
+  z
+    .strictObject({
+      type: z.literal('message'),
+      clientId,
+      ...messageContent,
+      ...messageTarget,
+    })
+    .superRefine(oneTarget),
   z.strictObject({
     type: z.literal('typing'),
     typing: z.boolean(),
-    conversationId: z.string().max(64).optional(),
+    conversationId: conversationIdField.optional(),
   }),
   readReceiptBody.extend({ type: z.literal('read') }),
   z.strictObject({ type: z.literal('ping') }),
@@ -270,10 +277,14 @@ export function attachSockets(server: Server, s: Services) {
         }
         clearTimeout(timer)
         const v = visitor
+        const verified = await s.visitors.isVerified(v)
+        // Closed while it was being checked: nothing to register.
+        if (ws.readyState !== WebSocket.OPEN) return
         remove = s.hub.addVisitor({
           accountId: v.accountId,
           contactId: v.contactId,
           inboxId: v.inboxId,
+          verified,
           send: (f) => send(ws, f),
         })
         send(ws, { type: 'ready', seq: await s.conversations.currentSeq(v.accountId) })
@@ -282,9 +293,6 @@ export function attachSockets(server: Server, s: Services) {
       if (frame.type === 'auth') return
       if (frame.type === 'message') {
         try {
-          if (frame.conversationId && frame.new) {
-            throw new AppError('request.invalid', 'Either conversationId or new, not both.')
-          }
           requireContent(frame)
           s.visitors.checkMessageRate(visitor)
           const { message } = await s.conversations.receiveMessage({
@@ -333,19 +341,17 @@ export function attachSockets(server: Server, s: Services) {
         return
       }
       if (frame.type === 'typing') {
-        const conversation = frame.conversationId
-          ? await s.conversations.repo
-              .findConversation(visitor.accountId, frame.conversationId)
-              .then((c) =>
-                c?.contact_id === visitor?.contactId && c?.inbox_id === visitor?.inboxId
-                  ? c
-                  : undefined,
-              )
-          : await s.conversations.repo.findLatestForContact(
-              visitor.accountId,
-              visitor.inboxId,
-              visitor.contactId,
-            )
+        // The visitor's own conversation (anyone else's is silently ignored), else their latest.
+        const v = visitor
+        const id = frame.conversationId
+          ? await s.visitorConversations.requireOwn(v, frame.conversationId).catch((err) => {
+              if (err instanceof AppError) return undefined
+              throw err
+            })
+          : await s.visitorConversations.latest(v)
+        const conversation = id
+          ? await s.conversations.repo.findConversation(v.accountId, id)
+          : undefined
         if (conversation && conversation.status !== 'resolved') {
           s.hub.visitorTyping({
             accountId: visitor.accountId,

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { nextSeq, recordEvent, type StoredEvent } from '../events.js'
+import { nextSeq, recordEvent, type StoredEvent, writeWithEvents } from '../events.js'
 import type { CoreDeps } from '../shared/deps.js'
 import { AppError, notFound } from '../shared/errors.js'
 import { RateLimiter } from '../shared/rate-limit.js'
@@ -15,6 +15,7 @@ import { RateLimiter } from '../shared/rate-limit.js'
 type Tx = Transaction<Database>
 type Q = Kysely<Database> | Tx
 type Reader = 'contact' | 'team'
+type Emit = (event: StoredEvent) => void
 
 export interface Receipts {
   /** The seq of the team's last reply the customer has seen (0: none). */
@@ -59,23 +60,9 @@ export function createReceiptsUsecases({ db, bus, clock }: CoreDeps) {
     }
   }
 
-  /** A writing transaction ordered like every other writer: the account's sequence row first. */
-  async function write<T>(accountId: string, fn: (tx: Tx, events: StoredEvent[]) => Promise<T>) {
-    const events: StoredEvent[] = []
-    const result = await k.transaction().execute(async (tx) => {
-      if (db.kind === 'postgres') {
-        await tx
-          .selectFrom('accounts')
-          .select('id')
-          .where('id', '=', accountId)
-          .forUpdate()
-          .execute()
-      }
-      return fn(tx, events)
-    })
-    bus.publish(events)
-    return result
-  }
+  /** A writing transaction ordered like every other writer (see events.ts). */
+  const write = <T>(accountId: string, fn: (tx: Tx, emit: Emit) => Promise<T>) =>
+    writeWithEvents(db, bus, accountId, fn)
 
   /**
    * Moves one side's mark to the newest message of the other side at or below `upTo`; records a
@@ -83,7 +70,7 @@ export function createReceiptsUsecases({ db, bus, clock }: CoreDeps) {
    */
   async function advance(
     tx: Tx,
-    events: StoredEvent[],
+    emit: Emit,
     input: {
       conversation: { id: string; account_id: string; inbox_id: string; contact_id: string }
       reader: Reader
@@ -118,7 +105,7 @@ export function createReceiptsUsecases({ db, bus, clock }: CoreDeps) {
         .execute()
     }
     const seq = await nextSeq(tx, c.account_id)
-    events.push(
+    emit(
       await recordEvent(tx, {
         accountId: c.account_id,
         inboxId: c.inbox_id,
@@ -185,10 +172,10 @@ export function createReceiptsUsecases({ db, bus, clock }: CoreDeps) {
       // Most reports move nothing (a reload, a reconnect): answered without a write.
       const now = await marks(k, { ...input, reader: 'contact', upTo: input.seq })
       if (now.readSeq <= now.before) return now.before
-      return write(input.accountId, async (tx, events) => {
+      return write(input.accountId, async (tx, emit) => {
         const conversation = await own(tx)
         if (!conversation) throw notFound('conversation')
-        return advance(tx, events, { conversation, reader: 'contact', upTo: input.seq })
+        return advance(tx, emit, { conversation, reader: 'contact', upTo: input.seq })
       })
     },
 
@@ -211,7 +198,7 @@ export function createReceiptsUsecases({ db, bus, clock }: CoreDeps) {
         upTo: Number(read.last_read_seq),
       })
       if (now.readSeq <= now.before) return
-      await write(input.accountId, async (tx, events) => {
+      await write(input.accountId, async (tx, emit) => {
         const conversation = await tx
           .selectFrom('conversations')
           .select(conversationColumns)
@@ -226,7 +213,7 @@ export function createReceiptsUsecases({ db, bus, clock }: CoreDeps) {
           .where('agent_id', '=', input.agentId)
           .executeTakeFirst()
         if (!read) return
-        await advance(tx, events, {
+        await advance(tx, emit, {
           conversation,
           reader: 'team',
           upTo: Number(read.last_read_seq),

@@ -2,22 +2,24 @@ import type { Locale, PreChatField } from '@kefu/protocol'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { AttachButton, MessageFiles, useFileSender } from './Attachments'
 import { statusLine } from './away'
+import { ENTRY, focusIn } from './browser'
 import { ConversationList, HeaderActions } from './Conversations'
 import { type Chat, type ChatSnapshot, type ConnectionState, MAX_MESSAGE_LENGTH } from './chat'
 import type { Csat } from './csat'
+import { Form } from './Form'
+import { dateFormat } from './format'
+import { Icon } from './Icon'
 import { dictionary, pickLocale, type Strings } from './i18n'
 import { splitLinks } from './links'
 import {
   autocompleteFor,
   MAX_PRECHAT_VALUE,
-  type PreChatErrors,
-  type PreChatProblem,
   preChatAnswers,
   preChatLabel,
   validatePreChat,
 } from './prechat'
 import { Faces, OfflineForm, OfflineThanks } from './presence'
-import { themeFor } from './theme'
+import { isCssColor, themeFor } from './theme'
 import { readMarkKey, type TimelineMessage } from './timeline'
 
 export interface AppProps {
@@ -40,12 +42,7 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
     document.documentElement.lang = locale
   }, [locale])
 
-  const notice =
-    phase === 'unavailable' || connection === 'online'
-      ? null
-      : connection === 'offline'
-        ? t.offline
-        : t.connecting
+  const status = statusText(connection, t)
 
   return (
     <div
@@ -68,7 +65,7 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
             data-testid="connection"
             data-state={connection}
             data-away={snapshot.availability.canAnswer ? undefined : ''}
-            title={statusText(connection, t)}
+            title={status}
           />
         </div>
         <div class="titles">
@@ -78,14 +75,12 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
         <HeaderActions chat={chat} snapshot={snapshot} t={t} />
         {embedded && (
           <button type="button" class="close" aria-label={t.close} onClick={onClose}>
-            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-              <path d="M6.4 5 5 6.4l5.6 5.6L5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
-            </svg>
+            <Icon d="M6.4 5 5 6.4l5.6 5.6L5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
           </button>
         )}
       </header>
       <div class="notice" role="status" data-state={connection}>
-        {notice}
+        {phase === 'unavailable' || connection === 'online' ? null : status}
       </div>
       {phase === 'unavailable' ? (
         <p class="unavailable">{t.unavailable}</p>
@@ -102,15 +97,11 @@ export function App({ chat, embedded, onClose, languages }: AppProps) {
           onRate={(score, comment) => void chat.rate(score, comment)}
         />
       )}
-      {snapshot.offline.thanksTo && (
-        <OfflineThanks email={snapshot.offline.thanksTo} locale={locale} />
-      )}
+      {snapshot.offline.thanksTo && <OfflineThanks email={snapshot.offline.thanksTo} t={t} />}
       {snapshot.view === 'list' ? null : snapshot.offline.form ? (
-        <OfflineForm chat={chat} t={t} locale={locale} problemText={problemText} />
+        <OfflineForm chat={chat} t={t} />
       ) : (
-        !snapshot.preChat && (
-          <Composer chat={chat} t={t} locale={locale} disabled={phase !== 'ready'} />
-        )
+        !snapshot.preChat && <Composer chat={chat} t={t} disabled={phase !== 'ready'} />
       )}
     </div>
   )
@@ -208,6 +199,7 @@ interface BubbleProps {
 
 function Bubble({ message, startsGroup, t, locale, onRetry, read }: BubbleProps) {
   const { direction, state, clientId } = message
+  const time = formatTime(message.createdAt, locale)
   return (
     <div
       class={startsGroup ? `msg ${direction} first` : `msg ${direction}`}
@@ -220,11 +212,13 @@ function Bubble({ message, startsGroup, t, locale, onRetry, read }: BubbleProps)
         <span class="author">{message.authorName || t.support}</span>
       )}
       {message.text && (
-        <div class="bubble" title={formatTime(message.createdAt, locale)}>
+        <div class="bubble" title={time}>
           <MessageText text={message.text} />
         </div>
       )}
-      {message.attachments && <MessageFiles files={message.attachments} />}
+      {message.attachments && (
+        <MessageFiles files={message.attachments} title={message.text ? undefined : time} />
+      )}
       {state === 'sending' && <span class="meta sending">{t.sending}</span>}
       {state === 'failed' && clientId && (
         <span class="meta failed">
@@ -362,15 +356,11 @@ function RatingCard({ csat, t, onRate }: RatingCardProps) {
 
 function Star({ on }: { on: boolean }) {
   return (
-    <svg
+    <Icon
       class={on ? 'on' : undefined}
-      viewBox="0 0 24 24"
-      width="26"
-      height="26"
-      aria-hidden="true"
-    >
-      <path d="M12 2.5l2.9 6.2 6.8.7-5.1 4.6 1.5 6.7L12 17.3l-6.1 3.4 1.5-6.7-5.1-4.6 6.8-.7z" />
-    </svg>
+      size={26}
+      d="M12 2.5l2.9 6.2 6.8.7-5.1 4.6 1.5 6.7L12 17.3l-6.1 3.4 1.5-6.7-5.1-4.6 6.8-.7z"
+    />
   )
 }
 
@@ -403,129 +393,36 @@ interface PreChatFormProps {
 
 /** Asked before the first message; the composer takes its place once the server stored it. */
 function PreChatForm({ chat, fields, t, locale }: PreChatFormProps) {
-  const [values, setValues] = useState<Record<string, string>>({})
-  const [errors, setErrors] = useState<PreChatErrors>({})
-  const [sending, setSending] = useState(false)
-  const [failed, setFailed] = useState(false)
-  const form = useRef<HTMLFormElement>(null)
-
-  useEffect(() => {
-    // The form appears only once the session is loaded, after the host asked for the focus on
-    // open: take it then, as the composer does, if the frame has it (and not on touch screens).
-    if (document.hasFocus() && !matchMedia('(pointer: coarse)').matches) {
-      form.current?.querySelector<HTMLElement>('input')?.focus()
-    }
-  }, [])
-
-  const focusFirstError = (found: PreChatErrors) => {
-    const key = fields.find((field) => found[field.key])?.key
-    if (key) form.current?.querySelector<HTMLElement>(`[data-key="${key}"]`)?.focus()
-  }
-
-  const submit = async () => {
-    if (sending) return
-    const found = validatePreChat(fields, values)
-    setErrors(found)
-    setFailed(false)
-    if (Object.keys(found).length) return focusFirstError(found)
-    setSending(true)
-    const result = await chat.submitPreChat(preChatAnswers(fields, values))
-    if (result.ok) return
-    setSending(false)
-    setErrors(result.errors)
-    setFailed(!Object.keys(result.errors).length)
-    focusFirstError(result.errors)
-  }
-
   return (
-    <form
-      class="prechat"
-      data-testid="prechat"
-      ref={form}
-      noValidate
-      aria-busy={sending}
-      aria-labelledby="prechat-title"
-      onSubmit={(event) => {
-        event.preventDefault()
-        void submit()
-      }}
-    >
-      <p class="prechat-title" id="prechat-title">
-        {t.preChatTitle}
-      </p>
-      {fields.map((field) => {
-        const id = `prechat-${field.key}`
-        const problem = errors[field.key]
-        return (
-          <div class="prechat-row" key={field.key}>
-            <label for={id}>
-              {preChatLabel(field, locale)}
-              {field.required && (
-                <span class="prechat-mark" aria-hidden="true">
-                  {' *'}
-                </span>
-              )}
-            </label>
-            <input
-              id={id}
-              data-testid="prechat-field"
-              data-key={field.key}
-              type={field.type}
-              autocomplete={autocompleteFor(field)}
-              maxLength={MAX_PRECHAT_VALUE}
-              aria-required={field.required}
-              aria-invalid={problem ? true : undefined}
-              aria-describedby={problem ? `${id}-error` : undefined}
-              value={values[field.key] ?? ''}
-              readOnly={sending}
-              onInput={(event) => {
-                const value = event.currentTarget.value
-                setValues((current) => ({ ...current, [field.key]: value }))
-              }}
-            />
-            {problem && (
-              <span class="prechat-error" id={`${id}-error`} data-testid="prechat-error">
-                {problemText(problem, t)}
-              </span>
-            )}
-          </div>
-        )
-      })}
-      {failed && (
-        <p class="meta failed" role="alert">
-          {t.preChatFailed}
-        </p>
-      )}
-      <button type="submit" class="csat-send" data-testid="prechat-submit">
-        {sending ? t.sending : t.preChatStart}
-      </button>
-    </form>
+    <Form
+      name="prechat"
+      title={t.preChatTitle}
+      submitLabel={t.preChatStart}
+      t={t}
+      fields={fields.map((field) => ({
+        key: field.key,
+        label: preChatLabel(field, locale),
+        type: field.type,
+        required: field.required,
+        autocomplete: autocompleteFor(field),
+        max: MAX_PRECHAT_VALUE,
+      }))}
+      validate={(values) => validatePreChat(fields, values)}
+      send={(values) => chat.submitPreChat(preChatAnswers(fields, values))}
+    />
   )
-}
-
-function problemText(problem: PreChatProblem, t: Strings): string {
-  return problem === 'required'
-    ? t.required
-    : problem === 'email'
-      ? t.invalidEmail
-      : problem === 'tel'
-        ? t.invalidPhone
-        : problem === 'long'
-          ? t.tooLong
-          : t.invalidField
 }
 
 interface ComposerProps {
   chat: Chat
   t: Strings
-  locale: Locale
   disabled: boolean
 }
 
-function Composer({ chat, t, locale, disabled }: ComposerProps) {
+function Composer({ chat, t, disabled }: ComposerProps) {
   const [text, setText] = useState('')
   const ref = useRef<HTMLTextAreaElement>(null)
-  const files = useFileSender(chat, locale)
+  const files = useFileSender(chat, t)
   const remaining = MAX_MESSAGE_LENGTH - text.length
 
   useLayoutEffect(() => {
@@ -539,9 +436,7 @@ function Composer({ chat, t, locale, disabled }: ComposerProps) {
   useEffect(() => {
     // The host asks for focus on open, but the composer only becomes usable once the session is
     // loaded; take the focus then if the frame still has it.
-    if (!disabled && document.hasFocus() && !matchMedia('(pointer: coarse)').matches) {
-      ref.current?.focus()
-    }
+    if (!disabled) focusIn(null, ENTRY, true)
   }, [disabled])
 
   const submit = () => {
@@ -581,7 +476,7 @@ function Composer({ chat, t, locale, disabled }: ComposerProps) {
         onPaste={(event) => {
           // A pasted screenshot is sent like a picked file.
           const pasted = [...(event.clipboardData?.files ?? [])]
-          if (pasted.length) void files.sendFiles(pasted)
+          if (pasted.length && !disabled) void files.sendFiles(pasted)
         }}
         onKeyDown={(event) => {
           // Enter while an IME is composing (Chinese input) picks a candidate, it must not send.
@@ -600,9 +495,7 @@ function Composer({ chat, t, locale, disabled }: ComposerProps) {
         title={t.send}
         disabled={disabled || !text.trim()}
       >
-        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-          <path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
-        </svg>
+        <Icon d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
       </button>
     </form>
   )
@@ -624,17 +517,6 @@ function initial(name: string | undefined): string {
   return name ? ([...name.trim()][0]?.toUpperCase() ?? '') : ''
 }
 
-const timeFormats = new Map<Locale, Intl.DateTimeFormat>()
-
 function formatTime(millis: number, locale: Locale): string {
-  let format = timeFormats.get(locale)
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })
-    timeFormats.set(locale, format)
-  }
-  return format.format(millis)
-}
-
-function isCssColor(color: string): boolean {
-  return typeof CSS !== 'undefined' && CSS.supports('color', color)
+  return dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(millis)
 }

@@ -1,12 +1,14 @@
-import type { AttachmentDTO, Locale } from '@kefu/protocol'
+import type { AttachmentDTO } from '@kefu/protocol'
 import { useRef, useState } from 'preact/hooks'
 import type { Chat } from './chat'
-import { fileStrings, formatSize, problemText, uploadProblem } from './files'
+import { formatSize, problemText, uploadProblem } from './files'
+import { Icon } from './Icon'
+import type { Strings } from './i18n'
 
 /** A message's files: pictures as thumbnails (full size in a new tab), others as download links. */
-export function MessageFiles({ files }: { files: AttachmentDTO[] }) {
+export function MessageFiles({ files, title }: { files: AttachmentDTO[]; title?: string }) {
   return (
-    <div class="files">
+    <div class="files" title={title}>
       {files.map((file) => (
         <a
           key={file.id}
@@ -29,13 +31,20 @@ export function MessageFiles({ files }: { files: AttachmentDTO[] }) {
 }
 
 /** Uploads picked or pasted files one by one and sends each as a message of its own. */
-export function useFileSender(chat: Chat, locale: Locale) {
+export function useFileSender(chat: Chat, t: Strings) {
   const [uploading, setUploading] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const strings = fileStrings[locale]
+  const strings = t.files
+  // One upload loop at a time (picked and pasted files alike): state would be a redraw late.
+  const running = useRef(false)
 
   const sendFiles = async (files: File[]) => {
+    if (running.current) return
+    running.current = true
     setError(null)
+    // They go where the visitor was when they chose them, even if another conversation is shown
+    // by the time the upload finishes.
+    const to = chat.here()
     for (const file of files) {
       const maxBytes = chat.getSnapshot().config?.inbox.files?.maxBytes ?? 10485760
       // Too large is known before uploading; the kind is for the server to judge, from the bytes.
@@ -46,8 +55,10 @@ export function useFileSender(chat: Chat, locale: Locale) {
       setUploading(file.name)
       try {
         const upload = await chat.upload(file)
-        // The visitor's own copy previews the picture until the stored one arrives.
-        chat.send('', [{ ...upload, url: upload.image ? URL.createObjectURL(file) : null }])
+        // The visitor's own copy previews the picture until the stored one arrives (the chat
+        // lets it go then).
+        const url = upload.image ? URL.createObjectURL(file) : null
+        if (!chat.send('', [{ ...upload, url }], to) && url) URL.revokeObjectURL(url)
       } catch (e) {
         // The server's limit wins: an admin may have changed it since the chat opened.
         const told = (e as { details?: { maxBytes?: number } }).details?.maxBytes
@@ -55,6 +66,7 @@ export function useFileSender(chat: Chat, locale: Locale) {
       }
       setUploading(null)
     }
+    running.current = false
   }
 
   const status =
@@ -68,7 +80,7 @@ export function useFileSender(chat: Chat, locale: Locale) {
       </p>
     ) : null
 
-  return { sendFiles, status, busy: uploading !== null, label: strings[0] as string }
+  return { sendFiles, status, busy: uploading !== null, label: strings[0] }
 }
 
 /** The paperclip: a real button (keyboard and screen readers) opening a hidden file input. */
@@ -101,9 +113,7 @@ export function AttachButton(props: {
         disabled={props.disabled || sender.busy}
         onClick={() => input.current?.click()}
       >
-        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-          <path d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z" />
-        </svg>
+        <Icon d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z" />
       </button>
     </>
   )

@@ -104,40 +104,28 @@ export function createWidgetApi(options: {
     return body as T
   }
 
-  const inbox = encodeURIComponent(options.inbox)
+  const get = <T>(path: string, token?: string) => request<T>(path, { token })
+  const post = <T>(path: string, token: string | undefined, body: unknown) =>
+    request<T>(`/api/widget/${path}`, { method: 'POST', token, body: JSON.stringify(body) })
+  const inbox = options.inbox
   return {
-    getConfig: () => request(`/api/widget/config?inbox=${inbox}`, { method: 'GET' }),
+    getConfig: () => get(`/api/widget/config?inbox=${encodeURIComponent(inbox)}`),
     startSession: (visitorToken) =>
-      request('/api/widget/session', {
-        method: 'POST',
-        body: JSON.stringify(
-          visitorToken ? { inbox: options.inbox, visitorToken } : { inbox: options.inbox },
-        ),
-      }),
-    getEvents: (token, since) =>
-      request(`/api/widget/events?since=${since}`, { method: 'GET', token }),
-    postMessage: (token, draft) =>
-      request('/api/widget/messages', { method: 'POST', token, body: JSON.stringify(draft) }),
+      post('session', undefined, visitorToken ? { inbox, visitorToken } : { inbox }),
+    getEvents: (token, since) => get(`/api/widget/events?since=${since}`, token),
+    postMessage: (token, draft) => post('messages', token, draft),
     upload: (token, file) => {
       const body = new FormData()
       body.append('file', file, file.name)
       return request('/api/widget/attachments', { method: 'POST', token, body })
     },
     getMessages: (token, id) =>
-      request(`/api/widget/messages?conversationId=${encodeURIComponent(id)}`, {
-        method: 'GET',
-        token,
-      }),
-    listConversations: (token) => request('/api/widget/conversations', { method: 'GET', token }),
-    read: (token, receipt) =>
-      request('/api/widget/read', { method: 'POST', token, body: JSON.stringify(receipt) }),
-    identify: (token, identity) =>
-      request('/api/widget/identify', { method: 'POST', token, body: JSON.stringify(identity) }),
-    saveProfile: (token, fields) =>
-      request('/api/widget/profile', { method: 'POST', token, body: JSON.stringify({ fields }) }),
-    sendOffline: (token, form) =>
-      request('/api/widget/offline', { method: 'POST', token, body: JSON.stringify(form) }),
-    rate: (token, rating) =>
-      request('/api/widget/rating', { method: 'POST', token, body: JSON.stringify(rating) }),
+      get(`/api/widget/messages?conversationId=${encodeURIComponent(id)}`, token),
+    listConversations: (token) => get('/api/widget/conversations', token),
+    read: (token, receipt) => post('read', token, receipt),
+    identify: (token, identity) => post('identify', token, identity),
+    saveProfile: (token, fields) => post('profile', token, { fields }),
+    sendOffline: (token, form) => post('offline', token, form),
+    rate: (token, rating) => post('rating', token, rating),
   }
 }

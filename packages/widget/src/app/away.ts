@@ -1,64 +1,8 @@
 // What the widget says about the team's availability (header line, "back at" time in the
 // visitor's own clock and language) and the offline form's rules. Pure, so it is tested alone.
-import type { Locale, ReplyTime, WidgetAvailability } from '@kefu/protocol'
+import type { Locale, WidgetAvailability } from '@kefu/protocol'
+import { dictionary } from './i18n'
 import { checkPreChatValue, type PreChatProblem } from './prechat'
-
-export interface AwayStrings {
-  /** How soon the team replies: "in a few hours". */
-  replies: Record<ReplyTime, string>
-  typically: (replies: string) => string
-  /** Nobody is in, no time known: "We're away" and the usual reply time. */
-  away: (replies: string) => string
-  awayUntil: (when: string) => string
-  /** A later day's opening: the time and the day, in the language's order. */
-  at: (time: string, day: string) => string
-  offlineTitle: string
-  offlineEmail: string
-  offlineName: string
-  offlineMessage: string
-  offlineThanks: (email: string) => string
-}
-
-const en: AwayStrings = {
-  replies: { minutes: 'in a few minutes', hours: 'in a few hours', day: 'in a day' },
-  typically: (replies) => `Typically replies ${replies}`,
-  away: (replies) => `We’re away — we reply ${replies}`,
-  awayUntil: (when) => `We’re away — back at ${when}`,
-  at: (time, day) => `${time} (${day})`,
-  offlineTitle: 'Leave your email and a message; we’ll reply by email.',
-  offlineEmail: 'Email',
-  offlineName: 'Name (optional)',
-  offlineMessage: 'Message',
-  offlineThanks: (email) => `Thanks — we’ll reply by email to ${email}`,
-}
-
-const zhCN: AwayStrings = {
-  replies: { minutes: '几分钟内', hours: '几小时内', day: '一天内' },
-  typically: (replies) => `通常${replies}回复`,
-  away: (replies) => `我们暂时不在，通常${replies}回复`,
-  awayUntil: (when) => `我们暂时不在，${when} 回来`,
-  at: (time, day) => `${day} ${time}`,
-  offlineTitle: '请留下邮箱和留言，我们会通过邮件回复您。',
-  offlineEmail: '邮箱',
-  offlineName: '姓名（选填）',
-  offlineMessage: '留言',
-  offlineThanks: (email) => `谢谢！我们会通过邮件回复到 ${email}`,
-}
-
-const zhTW: AwayStrings = {
-  replies: { minutes: '幾分鐘內', hours: '幾小時內', day: '一天內' },
-  typically: (replies) => `通常${replies}回覆`,
-  away: (replies) => `我們暫時不在，通常${replies}回覆`,
-  awayUntil: (when) => `我們暫時不在，${when} 回來`,
-  at: (time, day) => `${day} ${time}`,
-  offlineTitle: '請留下電子郵件和留言，我們會透過郵件回覆您。',
-  offlineEmail: '電子郵件',
-  offlineName: '姓名（選填）',
-  offlineMessage: '留言',
-  offlineThanks: (email) => `謝謝！我們會透過郵件回覆到 ${email}`,
-}
-
-export const awayStrings: Record<Locale, AwayStrings> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW }
 
 /** An older server sends no availability: then nothing is promised beyond "a few minutes". */
 export const ALWAYS_AVAILABLE: WidgetAvailability = {
@@ -82,7 +26,7 @@ export function statusLine(input: {
   timeZone?: string
 }): string {
   const { availability: a, locale } = input
-  const s = awayStrings[locale]
+  const s = dictionary[locale]
   if (a.canAnswer || input.agentSeen) return s.typically(s.replies[a.replyTime])
   if (a.reason === 'out-of-hours' && a.backAt !== null) {
     return s.awayUntil(backTime(a.backAt, input.now, locale, input.timeZone))
@@ -99,7 +43,7 @@ export function backTime(at: number, now: number, locale: Locale, timeZone?: str
   if (dayOf(at) === dayOf(now)) return time
   // Beyond a week the weekday alone would mislead: the date comes with it.
   const far = at - now > 6 * 86_400_000
-  return awayStrings[locale].at(
+  return dictionary[locale].at(
     time,
     format({ weekday: 'short', ...(far ? { month: 'short', day: 'numeric' } : {}) }),
   )

@@ -8,9 +8,14 @@ export type HostMessage =
   | { kefu: 'identify'; identity: VisitorIdentity }
   | { kefu: 'reset' }
   | { kefu: 'locale'; locale: Locale }
-/** `message`: a new agent reply arrived (never its text: the host page is not trusted with it). */
+/**
+ * `message`: a new agent reply arrived (never its text: the host page is not trusted with it).
+ * `store`: the frame's saved values, for the host page to keep where the frame may not (see
+ * browserStorage).
+ */
 export type FrameMessage =
   | { kefu: 'ready' }
+  | { kefu: 'store'; values: string }
   | { kefu: 'close' }
   | { kefu: 'message' }
   | { kefu: 'unread'; count: number }

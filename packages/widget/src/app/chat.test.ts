@@ -520,6 +520,24 @@ describe('chat', () => {
     expect(chat.send('', [])).toBe(false)
   })
 
+  test("a picture's local preview is let go once its stored copy replaces it", async () => {
+    const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {})
+    const { chat, socket, connect } = setup()
+    await chat.start()
+    await connect()
+    const upload = await chat.upload(new File(['x'], 'photo.png'))
+    chat.send('', [{ ...upload, url: 'blob:preview' }])
+    chat.send('', [{ ...upload, url: 'https://kefu.test/file' }])
+    expect(revoke).not.toHaveBeenCalled()
+    socket().push({
+      type: 'ack',
+      clientId: 'c1',
+      message: stored({ id: 'm1', seq: 11, clientId: 'c1', text: '' }),
+    })
+    expect(revoke).toHaveBeenCalledExactlyOnceWith('blob:preview')
+    revoke.mockRestore()
+  })
+
   test('texts longer than the limit are not sent', async () => {
     const { chat } = setup()
     await chat.start()
@@ -940,6 +958,199 @@ describe('chat: read receipts and several conversations', () => {
     expect(chat.getSnapshot().agentTyping).toBeNull()
     socket().push({ type: 'typing', typing: true, agentName: 'Li Na', conversationId: 'conv-2' })
     expect(chat.getSnapshot().agentTyping).toEqual({ name: 'Li Na' })
+  })
+
+  test('a new conversation whose first message is confirmed by its event before the ack sends the next ones at once', async () => {
+    const { chat, socket, connect } = setup({
+      conversation: conversation('resolved'),
+      messages: [stored({ id: 'm1', seq: 5 })],
+    })
+    await chat.start()
+    await connect()
+    chat.startConversation()
+    chat.send('A new question')
+    chat.send('And some detail')
+    const first = stored({ id: 'n1', seq: 20, clientId: 'c1', conversationId: 'conv-2' })
+    // The server publishes the event before it answers with the ack.
+    socket().push({ type: 'event', event: created(first) })
+    expect(socket().messageFrames().at(-1)).toEqual({
+      type: 'message',
+      clientId: 'c2',
+      text: 'And some detail',
+      conversationId: 'conv-2',
+    })
+    socket().push({ type: 'ack', clientId: 'c1', message: first })
+    expect(socket().messageFrames()).toHaveLength(2)
+    expect(chat.getSnapshot().messages.map((m) => `${m.id ?? m.clientId}:${m.state}`)).toEqual([
+      'n1:sent',
+      'c2:sending',
+    ])
+  })
+
+  test('a message queued offline keeps its conversation when another is shown, and goes there once', async () => {
+    const { chat, api, socket, connect, setOnline } = setup({
+      conversation: conversation('open', 'conv-2'),
+      messages: [stored({ id: 'm1', seq: 5, conversationId: 'conv-2' })],
+    })
+    await chat.start()
+    await connect()
+    setOnline(false)
+    chat.networkChanged(false)
+    chat.send('Written in conv-2')
+    // Opening the conversation already shown keeps everything as it is.
+    await chat.openConversation('conv-2')
+    expect(api.getMessages).not.toHaveBeenCalled()
+    expect(chat.getSnapshot().messages.map((m) => m.id ?? m.clientId)).toEqual(['m1', 'c1'])
+    await chat.openConversation('conv-1')
+    expect(chat.getSnapshot().messages).toEqual([])
+    setOnline(true)
+    chat.networkChanged(true)
+    await connect()
+    expect(socket().messageFrames()).toEqual([
+      { type: 'message', clientId: 'c1', text: 'Written in conv-2', conversationId: 'conv-2' },
+    ])
+    socket().push({ type: 'ready', seq: 10 })
+    expect(socket().messageFrames()).toHaveLength(1)
+    // Its ack is for a conversation not shown: nothing is drawn, nothing waits any more.
+    socket().push({
+      type: 'ack',
+      clientId: 'c1',
+      message: stored({ id: 'q1', seq: 21, clientId: 'c1', conversationId: 'conv-2' }),
+    })
+    await vi.advanceTimersByTimeAsync(ACK_TIMEOUT_MS)
+    expect(api.postMessage).not.toHaveBeenCalled()
+    expect(chat.getSnapshot().messages).toEqual([])
+  })
+
+  test('messages of a new conversation still go into it, in order, after another is shown', async () => {
+    const { chat, api, socket, connect, setOnline } = setup({
+      conversation: conversation('open'),
+      messages: [stored({ id: 'm1', seq: 5 })],
+    })
+    await chat.start()
+    await connect()
+    setOnline(false)
+    chat.networkChanged(false)
+    chat.startConversation()
+    chat.send('Opens it')
+    chat.send('Follows')
+    await chat.openConversation('conv-1')
+    setOnline(true)
+    chat.networkChanged(true)
+    await connect()
+    expect(socket().messageFrames()).toEqual([
+      { type: 'message', clientId: 'c1', text: 'Opens it', new: true },
+    ])
+    socket().push({
+      type: 'ack',
+      clientId: 'c1',
+      message: stored({ id: 'n1', seq: 20, clientId: 'c1', conversationId: 'conv-3' }),
+    })
+    expect(socket().messageFrames().at(-1)).toEqual({
+      type: 'message',
+      clientId: 'c2',
+      text: 'Follows',
+      conversationId: 'conv-3',
+    })
+    // In flight when the visitor looks elsewhere: the ack timeout still falls back to HTTP.
+    api.postMessage.mockImplementationOnce(async (_token, draft) =>
+      stored({ id: 'n2', seq: 22, clientId: draft.clientId, conversationId: 'conv-3' }),
+    )
+    await vi.advanceTimersByTimeAsync(ACK_TIMEOUT_MS)
+    expect(api.postMessage).toHaveBeenCalledWith('token-1', {
+      clientId: 'c2',
+      text: 'Follows',
+      conversationId: 'conv-3',
+    })
+    expect(chat.getSnapshot().messages).toEqual([])
+  })
+
+  test('the offline form sent while another conversation is shown leaves nothing sending', async () => {
+    const { chat, socket, connect, setOnline } = setup({
+      conversation: conversation('open', 'conv-2'),
+      messages: [stored({ id: 'm1', seq: 5, conversationId: 'conv-2' })],
+    })
+    await chat.start()
+    await connect()
+    await chat.openConversation('conv-9')
+    // The server stores it in the latest conversation, not the one shown.
+    const result = await chat.submitOffline({ email: 'a@b.co', name: '', text: 'Call me' })
+    expect(result).toEqual({ ok: true })
+    expect(chat.getSnapshot().messages).toEqual([])
+    setOnline(false)
+    chat.networkChanged(false)
+    setOnline(true)
+    chat.networkChanged(true)
+    await connect()
+    expect(socket().messageFrames()).toEqual([])
+  })
+
+  test('typing names the conversation it is about, and stops there when another is shown', async () => {
+    const { chat, socket, connect } = setup({
+      conversation: conversation('open'),
+      messages: [stored({ id: 'm1', seq: 5 })],
+    })
+    await chat.start()
+    await connect()
+    const typingFrames = () => socket().sent.filter((f) => f.type === 'typing')
+    chat.noteTyping('hel')
+    chat.startConversation()
+    expect(typingFrames()).toEqual([
+      { type: 'typing', typing: true, conversationId: 'conv-1' },
+      { type: 'typing', typing: false, conversationId: 'conv-1' },
+    ])
+    // A new conversation without an id yet: nobody to tell.
+    chat.noteTyping('new')
+    await vi.advanceTimersByTimeAsync(3_000)
+    expect(typingFrames()).toHaveLength(2)
+  })
+
+  test('reset() clears the unread count of the user who left', async () => {
+    const { chat, socket, connect } = setup({
+      conversation: conversation('open'),
+      messages: [stored({ id: 'm1', seq: 5 })],
+    })
+    const unread: number[] = []
+    chat.onUnread = (count) => unread.push(count)
+    await chat.start()
+    await connect()
+    socket().push({ type: 'event', event: reply('r1', 11) })
+    await chat.reset()
+    expect(unread).toEqual([1, 0])
+    expect(chat.getSnapshot().unread).toBe(0)
+  })
+
+  test("another conversation's resolution shows in the list", async () => {
+    const { chat, api, socket, connect } = setup({
+      conversation: conversation('open', 'conv-2'),
+      messages: [stored({ id: 'm1', seq: 5, conversationId: 'conv-2' })],
+    })
+    api.listConversations.mockResolvedValue({
+      conversations: [listed('conv-2', 0), listed('conv-1', 0)],
+    })
+    await chat.start()
+    await connect()
+    chat.showList()
+    await vi.advanceTimersByTimeAsync(0)
+    socket().push({ type: 'event', event: resolvedEvent(11, 'conv-1') })
+    expect(chat.getSnapshot().conversations?.map((c) => c.status)).toEqual(['open', 'resolved'])
+  })
+
+  test('a config fetched after a reconnect does not undo a newer availability frame', async () => {
+    const { chat, api, socket, sockets, connect } = setup()
+    await chat.start()
+    await connect()
+    let answer: (value: WidgetConfig) => void = () => {}
+    api.getConfig.mockImplementation(() => new Promise((resolve) => (answer = resolve)))
+    socket().handlers.close(1006)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(sockets).toHaveLength(2)
+    await connect()
+    const away = { ...config.availability, canAnswer: false }
+    socket().push({ type: 'availability', availability: away })
+    answer(config)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(chat.getSnapshot().availability.canAnswer).toBe(false)
   })
 
   test('muting the tone is remembered in this browser', async () => {

@@ -1,6 +1,6 @@
 import type { MessageDTO, VisitorConversationDTO } from '@kefu/protocol'
 import { describe, expect, test } from 'vitest'
-import { markListRead, noteMessage, unreadElsewhere } from './conversations'
+import { markListRead, noteMessage, resolveInList, unreadElsewhere } from './conversations'
 
 const item = (
   id: string,
@@ -20,6 +20,22 @@ const message = (conversationId: string, direction: MessageDTO['direction']): Me
 })
 
 describe('the visitor conversation list', () => {
+  test('a file alone previews as its name, like the inbox', () => {
+    const file = {
+      ...message('a', 'incoming'),
+      text: '',
+      attachments: [
+        { id: 'u1', filename: 'a.png', contentType: 'image/png', size: 1, image: true, url: null },
+      ],
+    }
+    expect(noteMessage([item('a')], file, true)?.[0]?.lastMessage?.text).toBe('📎 a.png')
+  })
+
+  test('a resolution elsewhere shows in the list', () => {
+    const list = [item('a'), item('b')]
+    expect(resolveInList(list, 'b').map((c) => c.status)).toEqual(['open', 'resolved'])
+  })
+
   test('a message moves its conversation to the top as its preview', () => {
     const list = [item('a'), item('b', 0, 'resolved')]
     const next = noteMessage(list, message('b', 'outgoing'), true)

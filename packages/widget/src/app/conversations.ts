@@ -22,13 +22,18 @@ export function noteMessage(
     status: message.direction === 'incoming' ? 'open' : current.status,
     lastMessage: {
       // One line in the list: its CSS collapses the whitespace and cuts it with an ellipsis.
-      text: message.text,
+      text: message.text || (message.attachments ?? []).map((a) => `📎 ${a.filename}`).join(' '),
       direction: message.direction,
       createdAt: message.createdAt,
     },
     unreadCount: current.unreadCount + (unseen && message.direction === 'outgoing' ? 1 : 0),
   }
   return [updated, ...list.filter((c) => c.id !== message.conversationId)]
+}
+
+/** A conversation the team resolved (maybe not the one shown). */
+export function resolveInList(list: ConversationList, id: Id): ConversationList {
+  return list.map((c) => (c.id === id ? { ...c, status: 'resolved' } : c))
 }
 
 /** The visitor has seen everything in this conversation. */

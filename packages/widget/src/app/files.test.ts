@@ -1,7 +1,8 @@
 import type { MessageDTO } from '@kefu/protocol'
 import { describe, expect, test } from 'vitest'
 import { ApiError } from './api'
-import { attachmentIds, fileStrings, formatSize, problemText, uploadProblem } from './files'
+import { attachmentIds, formatSize, problemText, uploadProblem } from './files'
+import { dictionary } from './i18n'
 import { addPending, confirmMessage, createTimeline, listMessages } from './timeline'
 
 describe('chat files', () => {
@@ -14,11 +15,12 @@ describe('chat files', () => {
       uploadProblem(new ApiError(415, 'file.type_not_allowed', '', { reason: 'mismatch' })),
     ).toBe(2)
     expect(uploadProblem(new TypeError('network'))).toBe(3)
-    const zh = fileStrings['zh-CN']
-    expect(problemText(zh, 0, 10 * 1024 * 1024)).toBe('文件太大。上限： 10 MB')
+    const zh = dictionary['zh-CN'].files
+    expect(problemText(zh, 0, 10 * 1024 * 1024)).toBe('文件太大。上限：10 MB')
     expect(problemText(zh, 2, 0)).toBe('文件内容与文件名不符，未发送。')
-    expect(problemText(fileStrings.en, 1, 0)).toBe('This file type is not accepted.')
-    for (const strings of Object.values(fileStrings)) expect(strings).toHaveLength(6)
+    expect(problemText(dictionary.en.files, 1, 0)).toBe('This file type is not accepted.')
+    expect(problemText(dictionary.en.files, 0, 1024)).toBe('File too large. Limit: 1 KB')
+    for (const strings of Object.values(dictionary)) expect(strings.files).toHaveLength(6)
   })
 
   test('sizes read like people write them; upload ids go with the message', () => {

@@ -1,6 +1,5 @@
 // Files in the chat: the quick size check before uploading (the server decides the rest, from
 // the bytes), how refusals read in the visitor's language, and sizes for people.
-import type { Locale } from '@kefu/protocol'
 import { ApiError } from './api'
 
 /** 0: too large, 1: kind not accepted, 2: not what its name says, 3: anything else. */
@@ -30,35 +29,18 @@ export function formatSize(bytes: number): string {
       : `${Math.round(bytes / 104857.6) / 10} MB`
 }
 
-/** [attach, uploading, too large (before the limit), kind refused, disguised, failed] */
-export const fileStrings: Record<Locale, string[]> = {
-  en: [
-    'Attach a file',
-    'Uploading',
-    'File too large. Limit:',
-    'This file type is not accepted.',
-    'This file is not what its name says.',
-    'Could not send the file.',
-  ],
-  'zh-CN': [
-    '添加文件',
-    '正在上传',
-    '文件太大。上限：',
-    '不支持发送此类型的文件。',
-    '文件内容与文件名不符，未发送。',
-    '文件发送失败，请重试。',
-  ],
-  'zh-TW': [
-    '附加檔案',
-    '正在上傳',
-    '檔案太大。上限：',
-    '不支援傳送此類型的檔案。',
-    '檔案內容與檔名不符，未傳送。',
-    '檔案傳送失敗，請重試。',
-  ],
-}
+/** Every locale has each of them: a missing one fails the typecheck. */
+export type FileStrings = readonly [
+  attach: string,
+  uploading: string,
+  /** Goes right before the limit ("… Limit: 10 MB"), so it brings its own spacing. */
+  tooLarge: string,
+  kindRefused: string,
+  disguised: string,
+  failed: string,
+]
 
 /** The sentence for a problem, in the visitor's language. */
-export function problemText(strings: string[], problem: FileProblem, maxBytes: number): string {
-  return problem ? (strings[problem + 2] as string) : `${strings[2]} ${formatSize(maxBytes)}`
+export function problemText(strings: FileStrings, problem: FileProblem, maxBytes: number): string {
+  return problem ? strings[problem + 2]! : strings[2] + formatSize(maxBytes)
 }

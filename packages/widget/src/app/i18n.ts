@@ -1,10 +1,13 @@
-import type { Locale } from '@kefu/protocol'
+import type { Locale, ReplyTime } from '@kefu/protocol'
+import type { FileStrings } from './files'
 
 export interface Strings {
   placeholder: string
   send: string
   close: string
   conversation: string
+  /** From the list back to the conversation. */
+  back: string
   typing: (name: string | null) => string
   sending: string
   failed: string
@@ -13,7 +16,6 @@ export interface Strings {
   online: string
   offline: string
   empty: string
-  away: string
   loading: string
   unavailable: string
   support: string
@@ -45,6 +47,22 @@ export interface Strings {
   tooLong: string
   invalidField: string
   preChatFailed: string
+  // ---------- availability and the offline form (see ./away) ----------
+  /** How soon the team replies: "in a few hours". */
+  replies: Record<ReplyTime, string>
+  typically: (replies: string) => string
+  /** Nobody is in, no time known: "We're away" and the usual reply time. */
+  away: (replies: string) => string
+  awayUntil: (when: string) => string
+  /** A later day's opening: the time and the day, in the language's order. */
+  at: (time: string, day: string) => string
+  offlineTitle: string
+  offlineEmail: string
+  offlineName: string
+  offlineMessage: string
+  offlineThanks: (email: string) => string
+  /** Files: [attach, uploading, too large, kind refused, disguised, failed] (see ./files). */
+  files: FileStrings
 }
 
 const en: Strings = {
@@ -52,6 +70,7 @@ const en: Strings = {
   send: 'Send',
   close: 'Close chat',
   conversation: 'Conversation',
+  back: 'Back',
   typing: (name) => `${name ?? 'Support'} is typing…`,
   sending: 'Sending…',
   failed: 'Not sent.',
@@ -60,7 +79,6 @@ const en: Strings = {
   online: 'Connected',
   offline: 'You are offline. Messages will be sent when the connection is back.',
   empty: 'Ask us anything. We will reply right here.',
-  away: 'We are away right now. Leave a message and we will get back to you.',
   loading: 'Loading…',
   unavailable: 'Chat is not available right now.',
   support: 'Support',
@@ -87,6 +105,24 @@ const en: Strings = {
   tooLong: 'At most 200 characters',
   invalidField: 'Please check this field',
   preChatFailed: 'Your details were not sent. Please try again.',
+  replies: { minutes: 'in a few minutes', hours: 'in a few hours', day: 'in a day' },
+  typically: (replies) => `Typically replies ${replies}`,
+  away: (replies) => `We’re away — we reply ${replies}`,
+  awayUntil: (when) => `We’re away — back at ${when}`,
+  at: (time, day) => `${time} (${day})`,
+  offlineTitle: 'Leave your email and a message; we’ll reply by email.',
+  offlineEmail: 'Email',
+  offlineName: 'Name (optional)',
+  offlineMessage: 'Message',
+  offlineThanks: (email) => `Thanks — we’ll reply by email to ${email}`,
+  files: [
+    'Attach a file',
+    'Uploading',
+    'File too large. Limit: ',
+    'This file type is not accepted.',
+    'This file is not what its name says.',
+    'Could not send the file.',
+  ],
 }
 
 const zhCN: Strings = {
@@ -94,6 +130,7 @@ const zhCN: Strings = {
   send: '发送',
   close: '关闭对话',
   conversation: '对话记录',
+  back: '返回',
   typing: (name) => `${name ?? '客服'}正在输入…`,
   sending: '发送中…',
   failed: '发送失败。',
@@ -102,7 +139,6 @@ const zhCN: Strings = {
   online: '已连接',
   offline: '网络已断开，恢复连接后将自动发送消息。',
   empty: '有任何问题都可以问我们，我们会在这里回复您。',
-  away: '我们暂时不在线，请留言，我们会尽快回复您。',
   loading: '加载中…',
   unavailable: '在线客服暂时无法使用。',
   support: '客服',
@@ -129,6 +165,24 @@ const zhCN: Strings = {
   tooLong: '最多 200 个字',
   invalidField: '请检查此项',
   preChatFailed: '信息未能提交，请重试。',
+  replies: { minutes: '几分钟内', hours: '几小时内', day: '一天内' },
+  typically: (replies) => `通常${replies}回复`,
+  away: (replies) => `我们暂时不在，通常${replies}回复`,
+  awayUntil: (when) => `我们暂时不在，${when} 回来`,
+  at: (time, day) => `${day} ${time}`,
+  offlineTitle: '请留下邮箱和留言，我们会通过邮件回复您。',
+  offlineEmail: '邮箱',
+  offlineName: '姓名（选填）',
+  offlineMessage: '留言',
+  offlineThanks: (email) => `谢谢！我们会通过邮件回复到 ${email}`,
+  files: [
+    '添加文件',
+    '正在上传',
+    '文件太大。上限：',
+    '不支持发送此类型的文件。',
+    '文件内容与文件名不符，未发送。',
+    '文件发送失败，请重试。',
+  ],
 }
 
 const zhTW: Strings = {
@@ -136,6 +190,7 @@ const zhTW: Strings = {
   send: '傳送',
   close: '關閉對話',
   conversation: '對話紀錄',
+  back: '返回',
   typing: (name) => `${name ?? '客服'}正在輸入…`,
   sending: '傳送中…',
   failed: '傳送失敗。',
@@ -144,7 +199,6 @@ const zhTW: Strings = {
   online: '已連線',
   offline: '網路已中斷，恢復連線後將自動傳送訊息。',
   empty: '有任何問題都可以問我們，我們會在這裡回覆您。',
-  away: '我們暫時不在線上，請留言，我們會盡快回覆您。',
   loading: '載入中…',
   unavailable: '線上客服暫時無法使用。',
   support: '客服',
@@ -171,6 +225,24 @@ const zhTW: Strings = {
   tooLong: '最多 200 個字',
   invalidField: '請檢查此欄位',
   preChatFailed: '資料未能送出，請重試。',
+  replies: { minutes: '幾分鐘內', hours: '幾小時內', day: '一天內' },
+  typically: (replies) => `通常${replies}回覆`,
+  away: (replies) => `我們暫時不在，通常${replies}回覆`,
+  awayUntil: (when) => `我們暫時不在，${when} 回來`,
+  at: (time, day) => `${day} ${time}`,
+  offlineTitle: '請留下電子郵件和留言，我們會透過郵件回覆您。',
+  offlineEmail: '電子郵件',
+  offlineName: '姓名（選填）',
+  offlineMessage: '留言',
+  offlineThanks: (email) => `謝謝！我們會透過郵件回覆到 ${email}`,
+  files: [
+    '附加檔案',
+    '正在上傳',
+    '檔案太大。上限：',
+    '不支援傳送此類型的檔案。',
+    '檔案內容與檔名不符，未傳送。',
+    '檔案傳送失敗，請重試。',
+  ],
 }
 
 export const dictionary: Record<Locale, Strings> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW }

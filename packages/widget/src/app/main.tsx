@@ -2,7 +2,14 @@ import { render } from 'preact'
 import { App } from './App'
 import { createWidgetApi } from './api'
 import { connectToHost } from './bridge'
-import { browserStorage, newClientId, openBrowserSocket } from './browser'
+import {
+  browserStorage,
+  ENTRY,
+  finePointer,
+  focusIn,
+  newClientId,
+  openBrowserSocket,
+} from './browser'
 import { Chat } from './chat'
 import { playTone, shouldRing, unlockAudio } from './notify'
 import './styles.css'
@@ -15,7 +22,7 @@ const chat = new Chat({
   inbox,
   socketUrl: `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/api/widget/ws`,
   openSocket: openBrowserSocket,
-  storage: browserStorage(),
+  storage: browserStorage((values) => host.post({ kefu: 'store', values })),
   newClientId,
   isOnline: () => navigator.onLine !== false,
 })
@@ -35,11 +42,7 @@ const host = connectToHost(params.get('host'), (message) => {
   widgetOpen = open
   chat.setVisible(inView())
   // Touch screens would pop the keyboard over the conversation; let the visitor tap instead.
-  if (opening && !matchMedia('(pointer: coarse)').matches) {
-    document
-      .querySelector<HTMLElement>('textarea[data-testid="composer"], [data-testid="prechat-field"]')
-      ?.focus()
-  }
+  if (opening && finePointer()) focusIn(null, ENTRY)
 })
 chat.onUnread = (count) => host.post({ kefu: 'unread', count })
 chat.onAgentMessage = () => {

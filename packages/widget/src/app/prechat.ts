@@ -1,6 +1,7 @@
 // The pre-chat form as pure data: which label a field shows, how it is checked before sending
 // (the same rules the server applies), and how the server's refusal maps back onto fields.
 import type { Locale, MaxPreChatValue, PreChatField } from '@kefu/protocol'
+import type { Strings } from './i18n'
 
 export const MAX_PRECHAT_VALUE: MaxPreChatValue = 200
 
@@ -71,4 +72,17 @@ export function serverPreChatErrors(details: unknown): PreChatErrors {
     if (typeof path === 'string' && path.startsWith('fields.')) errors[path.slice(7)] = 'invalid'
   }
   return errors
+}
+
+/** How a field's problem reads, in the visitor's language (the offline form's too). */
+export function problemText(problem: PreChatProblem, t: Strings): string {
+  return problem === 'required'
+    ? t.required
+    : problem === 'email'
+      ? t.invalidEmail
+      : problem === 'tel'
+        ? t.invalidPhone
+        : problem === 'long'
+          ? t.tooLong
+          : t.invalidField
 }

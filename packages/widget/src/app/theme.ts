@@ -39,3 +39,8 @@ function luminance(rgb: [number, number, number]): number {
   }) as [number, number, number]
   return 0.2126 * r + 0.7152 * g + 0.0722 * b
 }
+
+/** What the browser takes as a CSS colour; nothing else reaches a style from the server. */
+export function isCssColor(color: unknown): color is string {
+  return typeof color === 'string' && typeof CSS !== 'undefined' && CSS.supports('color', color)
+}

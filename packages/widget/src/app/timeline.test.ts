@@ -7,6 +7,7 @@ import {
   clearMessages,
   confirmMessage,
   createTimeline,
+  dropPending,
   lastReplySeq,
   listMessages,
   readMarkKey,
@@ -235,5 +236,17 @@ describe('read receipts and other conversations in the timeline', () => {
     expect(listMessages(cleared)).toEqual([])
     expect(cleared.cursor).toBe(10)
     expect(wantsEvent(cleared, 12)).toBe(false)
+  })
+
+  test('clearing keeps the messages still waiting to be sent; a stored one elsewhere drops its copy', () => {
+    const t = addPending(timelineFromHistory([msg('a', 1, 'incoming')], 10), {
+      clientId: 'c1',
+      text: 'waiting',
+      createdAt: 5,
+    })
+    const cleared = clearMessages(t)
+    expect(listMessages(cleared).map((m) => m.clientId)).toEqual(['c1'])
+    expect(listMessages(dropPending(cleared, 'c1'))).toEqual([])
+    expect(dropPending(cleared, 'c9')).toBe(cleared)
   })
 })

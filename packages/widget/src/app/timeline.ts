@@ -182,10 +182,19 @@ export function skipEvent(timeline: Timeline, seq: number): Timeline {
 
 /**
  * Another conversation is shown: its messages will replace these. Which events were applied
- * stays, since the event stream is one for all of the visitor's conversations.
+ * stays, since the event stream is one for all of the visitor's conversations, and so do the
+ * messages still waiting to be sent: they go where they were written, whatever is shown.
  */
 export function clearMessages(timeline: Timeline): Timeline {
-  return { ...timeline, stored: new Map(), pending: new Map() }
+  return { ...timeline, stored: new Map() }
+}
+
+/** Forgets a message's optimistic copy: it is stored, in a conversation not shown here. */
+export function dropPending(timeline: Timeline, clientId: string): Timeline {
+  if (!timeline.pending.has(clientId)) return timeline
+  const pending = new Map(timeline.pending)
+  pending.delete(clientId)
+  return { ...timeline, pending }
 }
 
 /** The seq of the newest stored reply from the team (0: none), what a read receipt reports. */

@@ -25,6 +25,7 @@ function findScript(): HTMLScriptElement | undefined {
 
 function start(script: HTMLScriptElement, token: string): void {
   const origin = new URL(script.src, location.href).origin
+  const key = `kefu:${token}`
   const queued = Array.isArray(w.Kefu) ? w.Kefu : []
   const events = emitter()
   let lang = langOf(navigator.language || '')
@@ -76,7 +77,12 @@ function start(script: HTMLScriptElement, token: string): void {
       frame = document.createElement('iframe')
       frame.id = 'kefu-frame'
       frame.title = 'Kefu chat'
-      frame.src = `${origin}/widget/frame?inbox=${encodeURIComponent(token)}&host=${encodeURIComponent(location.origin)}`
+      // The chat's saved values, where the browser keeps a third-party frame from saving them.
+      let kept = ''
+      try {
+        kept = localStorage.getItem(key) || ''
+      } catch {}
+      frame.src = `${origin}/widget/frame?inbox=${encodeURIComponent(token)}&host=${encodeURIComponent(location.origin)}#${encodeURIComponent(kept)}`
       shadow.appendChild(frame)
       launcher.setAttribute('aria-controls', frame.id)
     }
@@ -134,7 +140,7 @@ function start(script: HTMLScriptElement, token: string): void {
   addEventListener('message', (event) => {
     // Only the chat frame, from the Kefu server, may drive the launcher.
     if (!frame || event.origin !== origin || event.source !== frame.contentWindow) return
-    const data = event.data as { kefu?: unknown; count?: unknown } | null
+    const data = event.data as { kefu?: unknown; count?: unknown; values?: unknown } | null
     if (data?.kefu === 'ready') {
       frameReady = true
       // Focus given to the frame while it was still loading stays on the element and never
@@ -146,7 +152,11 @@ function start(script: HTMLScriptElement, token: string): void {
       post()
     } else if (data?.kefu === 'close') setOpen(false, true)
     else if (data?.kefu === 'message') events.emit('message')
-    else if (data?.kefu === 'unread') {
+    else if (data?.kefu === 'store') {
+      try {
+        localStorage.setItem(key, String(data.values))
+      } catch {}
+    } else if (data?.kefu === 'unread') {
       const count = Math.max(0, Math.floor(Number(data.count)) || 0)
       if (count === unread) return
       unread = count

@@ -489,8 +489,9 @@ describe.each(dbKinds())('email channel on %s', (kind) => {
     expect(pdf).toMatchObject({ contentType: 'application/pdf', inline: false, available: true })
     const download = await k.request('GET', `/api/attachments/${pdf.id}`, { cookie })
     expect(download.status).toBe(200)
-    expect(download.headers.get('content-disposition')).toContain(
-      "attachment; filename*=UTF-8''%E5%8F%91%E7%A5%A8.pdf",
+    // RFC 6266: an ASCII fallback name, then the exact UTF-8 one (RFC 5987).
+    expect(download.headers.get('content-disposition')).toBe(
+      `attachment; filename="__.pdf"; filename*=UTF-8''%E5%8F%91%E7%A5%A8.pdf`,
     )
     expect(download.headers.get('x-content-type-options')).toBe('nosniff')
     expect(download.text).toBe('%PDF-1.4 invoice')

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,7 +11,8 @@ import { createLogger } from '../../shared/logger.js'
 import { startDovecot, type TestImapServer } from '../../test/dovecot.js'
 import { createTestKefu, dbKinds, type TestKefu, testConfig } from '../../test/harness.js'
 import { type CapturedMail, startSmtpListener } from '../../test/smtp.js'
-import { composeContinuityEmail, localeFromAcceptLanguage } from './email.continuity.js'
+import { localeFromAcceptLanguage } from '../widget/visitors.usecases.js'
+import { composeContinuityEmail } from './email.continuity.js'
 
 // Email continuity against a real SMTP listener and a real IMAP server (Dovecot). Time is the
 // test's clock: it moves on by hand, so the delay and the batch window are checked exactly.
@@ -324,6 +326,7 @@ describe.each(dbKinds())('email continuity on %s', (kind) => {
     const frames: VisitorServerFrame[] = []
     const leave = k.services.hub.addVisitor({
       accountId: k.admin.accountId,
+      inboxId: k.inbox.id,
       contactId: v.contactId,
       send: (f) => frames.push(f),
     })
@@ -339,6 +342,7 @@ describe.each(dbKinds())('email continuity on %s', (kind) => {
     expect((await continuityRow(v.conversationId))?.due_at).not.toBeNull()
     const back = k.services.hub.addVisitor({
       accountId: k.admin.accountId,
+      inboxId: k.inbox.id,
       contactId: v.contactId,
       send: () => {},
     })
@@ -351,10 +355,66 @@ describe.each(dbKinds())('email continuity on %s', (kind) => {
     expect(await emailedLines(v.conversationId)).toHaveLength(0)
   })
 
+  test('an agent reading the chat does not turn off the presence check; another website does not count as present', async () => {
+    const v = await visitorWithEmail('seen@visitor.test')
+    const leave = k.services.hub.addVisitor({
+      accountId: k.admin.accountId,
+      inboxId: k.inbox.id,
+      contactId: v.contactId,
+      send: () => {},
+    })
+    try {
+      await reply(v.conversationId, 'You are in the chat, so no email.')
+      // The agent read the visitor's message: a receipts row with the visitor's mark at 0.
+      const read = await k.request('POST', `/api/conversations/${v.conversationId}/read`, {
+        cookie,
+      })
+      expect(read.status, read.text).toBeLessThan(300)
+      const row = await k.db.kysely
+        .selectFrom('conversation_receipts')
+        .select(['contact_read_seq', 'team_read_seq'])
+        .where('conversation_id', '=', v.conversationId)
+        .executeTakeFirst()
+      expect(Number(row?.contact_read_seq)).toBe(0)
+      expect(Number(row?.team_read_seq)).toBeGreaterThan(0)
+      skew += DELAY + 1000
+      await k.services.email.continuity.runDue()
+      await pause(300)
+      expect(mailsTo('seen@visitor.test')).toHaveLength(0)
+      expect(await emailedLines(v.conversationId)).toHaveLength(0)
+    } finally {
+      leave()
+    }
+
+    // The same contact in another inbox's widget is not in this chat.
+    const elsewhere = k.services.hub.addVisitor({
+      accountId: k.admin.accountId,
+      inboxId: 'another-website-inbox',
+      contactId: v.contactId,
+      send: () => {},
+    })
+    try {
+      expect(k.services.hub.visitorConnected(k.admin.accountId, k.inbox.id, v.contactId)).toBe(
+        false,
+      )
+      await reply(v.conversationId, 'This one you have not seen.')
+      skew += DELAY + 1000
+      await k.services.email.continuity.runDue()
+      const [mail] = await until('emailed', async () => {
+        const m = mailsTo('seen@visitor.test')
+        return m.length ? m : undefined
+      })
+      expect(mail!.text).toContain('This one you have not seen.')
+    } finally {
+      elsewhere()
+    }
+  })
+
   test('with read receipts, a reply the visitor read is not emailed and one left unread is, even while connected', async () => {
     const v = await visitorWithEmail('reader@visitor.test')
     const leave = k.services.hub.addVisitor({
       accountId: k.admin.accountId,
+      inboxId: k.inbox.id,
       contactId: v.contactId,
       send: () => {},
     })
@@ -479,7 +539,7 @@ describe.each(dbKinds())('email continuity on %s', (kind) => {
     }
   })
 
-  test("the visitor's emailed answer lands in the same website chat, live, and reopens it; a stranger's does not", async () => {
+  test("the visitor's emailed answer lands in the same website chat and reopens it, for the team only; a stranger's does not", async () => {
     const v = await visitorWithEmail('lin@visitor.test')
     await reply(v.conversationId, 'We refunded you.')
     skew += DELAY + 1000
@@ -497,6 +557,7 @@ describe.each(dbKinds())('email continuity on %s', (kind) => {
     const frames: VisitorServerFrame[] = []
     const leave = k.services.hub.addVisitor({
       accountId: k.admin.accountId,
+      inboxId: k.inbox.id,
       contactId: v.contactId,
       send: (f) => frames.push(f),
     })
@@ -537,20 +598,36 @@ describe.each(dbKinds())('email continuity on %s', (kind) => {
       expect(stored.direction).toBe('incoming')
       expect(stored.author_id).toBe(v.contactId)
       expect(stored.text.trim()).toBe('Thank you, received!')
-      await until('pushed to the widget', async () =>
+      const conversation = await k.request('GET', `/api/conversations/${v.conversationId}`, {
+        cookie,
+      })
+      expect(conversation.json.conversation.status).toBe('open')
+      // The team sees it; the visitor, who is not an identity-verified user, does not: the
+      // address was only typed, so its owner's mail is not shown in the chat.
+      expect(conversation.json.messages.map((m: { text: string }) => m.text.trim())).toContain(
+        'Thank you, received!',
+      )
+      await pause(300)
+      expect(
         frames.some(
           (f) =>
             f.type === 'event' &&
             f.event.type === 'message.created' &&
             f.event.message.id === stored.id,
         ),
-      )
-      const conversation = await k.request('GET', `/api/conversations/${v.conversationId}`, {
-        cookie,
-      })
-      expect(conversation.json.conversation.status).toBe('open')
+      ).toBe(false)
       const widget = await k.request('GET', '/api/widget/messages', { bearer: v.visitorToken })
-      expect(widget.json.messages.at(-1).text.trim()).toBe('Thank you, received!')
+      expect(widget.json.messages.map((m: { id: string }) => m.id)).not.toContain(stored.id)
+      expect(widget.json.messages.at(-1).text).toBe('We refunded you.')
+      expect(widget.json.conversation.lastMessage.text).toBe('We refunded you.')
+      const events = await k.request('GET', '/api/widget/events?since=0', {
+        bearer: v.visitorToken,
+      })
+      expect(events.text).not.toContain('Thank you, received!')
+      const listed = await k.request('GET', '/api/widget/conversations', {
+        bearer: v.visitorToken,
+      })
+      expect(listed.json.conversations[0].lastMessage.text).toBe('We refunded you.')
 
       // Someone else answering the same email (a forward) gets a conversation of their own.
       await imap.deliver(
@@ -595,6 +672,164 @@ describe.each(dbKinds())('email continuity on %s', (kind) => {
     expect(
       await k.services.email.ingest.isStored(emailInboxId, `lin-answer-${kind}@visitor.test`),
     ).toBe(true)
+  })
+
+  test('an identity-verified visitor sees their emailed answer in the chat, live and on reload', async () => {
+    const identity = await k.request('GET', `/api/inboxes/${k.inbox.id}/identity`, { cookie })
+    const secret = identity.json.secret as string
+    const v = await k.startVisitor()
+    const userId = `verified-${kind}-1`
+    const identified = await k.request('POST', '/api/widget/identify', {
+      bearer: v.visitorToken,
+      body: {
+        id: userId,
+        email: 'kai@visitor.test',
+        hash: createHmac('sha256', secret).update(userId).digest('hex'),
+      },
+    })
+    expect(identified.json.verified).toBe(true)
+    const sent = await k.request('POST', '/api/widget/messages', {
+      bearer: v.visitorToken,
+      body: { clientId: `visitor-msg-${++n}`, text: 'Where is my order?' },
+    })
+    const conversationId: string = sent.json.conversationId
+    const contactId = (
+      await k.db.kysely
+        .selectFrom('conversations')
+        .select('contact_id')
+        .where('id', '=', conversationId)
+        .executeTakeFirstOrThrow()
+    ).contact_id
+    await reply(conversationId, 'It ships tomorrow.')
+    skew += DELAY + 1000
+    await k.services.email.continuity.runDue()
+    const [mail] = await until('email', async () => {
+      const m = mailsTo('kai@visitor.test')
+      return m.length ? m : undefined
+    })
+    const frames: VisitorServerFrame[] = []
+    const leave = k.services.hub.addVisitor({
+      accountId: k.admin.accountId,
+      inboxId: k.inbox.id,
+      contactId,
+      verified: true,
+      send: (f) => frames.push(f),
+    })
+    try {
+      await imap.deliver(
+        SUPPORT,
+        [
+          'From: kai@visitor.test',
+          `To: ${mail!.replyTo}`,
+          `Subject: Re: ${mail!.subject}`,
+          'Date: Mon, 23 Nov 2026 10:00:00 +0000',
+          `Message-ID: <kai-${kind}@visitor.test>`,
+          `In-Reply-To: ${mail!.messageId}`,
+          'MIME-Version: 1.0',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'Great, thanks.',
+          '',
+        ].join('\r\n'),
+      )
+      const stored = await until('answer stored', async () =>
+        k.db.kysely
+          .selectFrom('messages')
+          .select(['id', 'conversation_id'])
+          .where('external_id', '=', `kai-${kind}@visitor.test`)
+          .executeTakeFirst(),
+      )
+      expect(stored.conversation_id).toBe(conversationId)
+      await until('pushed to the widget', async () =>
+        frames.some(
+          (f) =>
+            f.type === 'event' &&
+            f.event.type === 'message.created' &&
+            f.event.message.id === stored.id,
+        ),
+      )
+      const widget = await k.request('GET', '/api/widget/messages', { bearer: v.visitorToken })
+      expect(widget.json.messages.at(-1).text.trim()).toBe('Great, thanks.')
+      const events = await k.request('GET', '/api/widget/events?since=0', {
+        bearer: v.visitorToken,
+      })
+      expect(events.text).toContain('Great, thanks.')
+    } finally {
+      leave()
+    }
+  })
+
+  test("only the contact's current address writes into a website chat by email: not whom it copies, not an old address", async () => {
+    const v = await visitorWithEmail('ji@visitor.test')
+    await reply(v.conversationId, 'Your parcel is on its way.')
+    skew += DELAY + 1000
+    await k.services.email.continuity.runDue()
+    const [mail] = await until('email', async () => {
+      const m = mailsTo('ji@visitor.test')
+      return m.length ? m : undefined
+    })
+    const answer = (from: string, id: string, body: string, extra: string[] = []) =>
+      [
+        `From: ${from}`,
+        `To: ${mail!.replyTo}`,
+        ...extra,
+        `Subject: Re: ${mail!.subject}`,
+        'Date: Mon, 23 Nov 2026 10:00:00 +0000',
+        `Message-ID: <${id}>`,
+        `In-Reply-To: ${mail!.messageId}`,
+        `References: ${mail!.messageId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        body,
+        '',
+      ].join('\r\n')
+    const conversationOf = (id: string) =>
+      until(`${id} stored`, async () =>
+        k.db.kysely
+          .selectFrom('messages')
+          .select(['conversation_id', 'inbox_id'])
+          .where('external_id', '=', id)
+          .executeTakeFirst(),
+      )
+    await imap.deliver(
+      SUPPORT,
+      answer('ji@visitor.test', `ji-cc-${kind}@visitor.test`, 'Thanks! Copying my friend.', [
+        'Cc: Pat <pat@friend.test>',
+      ]),
+    )
+    expect((await conversationOf(`ji-cc-${kind}@visitor.test`)).conversation_id).toBe(
+      v.conversationId,
+    )
+    // Nobody an email names becomes a participant of the chat: not its recipient, not its copies.
+    const participants = await k.db.kysely
+      .selectFrom('conversation_participants')
+      .select('address')
+      .where('conversation_id', '=', v.conversationId)
+      .execute()
+    expect(participants).toEqual([])
+    // The friend answering the thread gets an email conversation of their own.
+    await imap.deliver(
+      SUPPORT,
+      answer('pat@friend.test', `pat-${kind}@friend.test`, 'Hi, I am the friend.'),
+    )
+    const pat = await conversationOf(`pat-${kind}@friend.test`)
+    expect(pat.conversation_id).not.toBe(v.conversationId)
+    expect(pat.inbox_id).toBe(emailInboxId)
+
+    // The visitor gives another address: the old one no longer writes into the chat.
+    const changed = await k.request('POST', '/api/widget/profile', {
+      bearer: v.visitorToken,
+      body: { fields: { email: 'ji.new@visitor.test' } },
+    })
+    expect(changed.status, changed.text).toBe(200)
+    await imap.deliver(
+      SUPPORT,
+      answer('ji@visitor.test', `ji-old-${kind}@visitor.test`, 'From my old address.'),
+    )
+    const old = await conversationOf(`ji-old-${kind}@visitor.test`)
+    expect(old.conversation_id).not.toBe(v.conversationId)
+    expect(old.inbox_id).toBe(emailInboxId)
   })
 })
 

@@ -8,9 +8,8 @@ import type { Database } from '../../db/schema.js'
 import { parseSettings } from '../../inboxes/inboxes.usecases.js'
 import type { CoreDeps } from '../../shared/deps.js'
 import { AppError } from '../../shared/errors.js'
-import { newId } from '../../shared/ids.js'
 import type { Leases } from '../../shared/leases.js'
-import type { OutboxPayload } from './email.outbox.js'
+import { queueOutbox } from './email.outbox.js'
 
 // Email continuity: a website visitor who left an email address and is no longer in the chat gets
 // the agents' replies by email, and their answer comes back into the same chat (threading knows
@@ -39,7 +38,7 @@ export const DEFAULT_CONTINUITY: ContinuityOptions = { delayMs: 90_000, windowMs
 
 /** Who is in the chat right now: the realtime hub (per process, see hub.visitorConnected). */
 export interface VisitorPresence {
-  visitorConnected(accountId: string, contactId: string): boolean
+  visitorConnected(accountId: string, inboxId: string, contactId: string): boolean
 }
 
 const LEASE = 'email-continuity'
@@ -94,27 +93,6 @@ async function sendingInbox(q: Q, accountId: string, websiteInboxId: string) {
     .where('inboxes.kind', '=', 'email')
     .executeTakeFirst()
   return inbox ? { id: inbox.id, siteName: site.name, siteLocale: settings.locale } : undefined
-}
-
-/** en, zh-CN or zh-TW from an Accept-Language header; null when it asks for none of them. */
-export function localeFromAcceptLanguage(header: string | undefined | null): Locale | null {
-  if (!header) return null
-  const ranges = header
-    .split(',')
-    .slice(0, 20)
-    .map((part, i) => {
-      const [tag = '', ...params] = part.trim().split(';')
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean)
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), i }
-    })
-    .filter((r) => r.tag && r.q > 0)
-    .sort((a, b) => b.q - a.q || a.i - b.i)
-  for (const { tag } of ranges) {
-    if (/^zh-(tw|hk|mo|hant)/.test(tag)) return 'zh-TW'
-    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh-CN'
-    if (tag === 'en' || tag.startsWith('en-')) return 'en'
-  }
-  return null
 }
 
 /** Arms the conversation's row in the reply's transaction (the website inbox's delivery). */
@@ -244,14 +222,20 @@ export function createEmailContinuity(deps: ContinuityDeps) {
         const to = conversation.contact_email
         const inbox = await sendingInbox(tx, accountId, conversation.inbox_id)
         // The widget reports what it showed (open and visible): then unread is exactly known.
-        // A conversation without receipts falls back to presence: a visitor in the chat now has
-        // fetched everything on reconnecting.
+        // A conversation whose widget never reported a read falls back to presence: a visitor in
+        // the chat now has fetched everything on reconnecting. (The row alone says nothing: an
+        // agent's read creates it with the visitor's mark at 0.)
         const receipt = await tx
           .selectFrom('conversation_receipts')
           .select('contact_read_seq')
           .where('conversation_id', '=', conversationId)
+          .where('contact_read_seq', '>', 0)
           .executeTakeFirst()
-        const present = deps.presence.visitorConnected(accountId, conversation.contact_id)
+        const present = deps.presence.visitorConnected(
+          accountId,
+          conversation.inbox_id,
+          conversation.contact_id,
+        )
         if (!to || !inbox || (present && !receipt)) {
           await settle()
           return null
@@ -333,31 +317,21 @@ export function createEmailContinuity(deps: ContinuityDeps) {
               })
               .where('conversation_id', '=', conversationId)
               .execute()
-            const payload: OutboxPayload = {
-              to: [to],
-              cc: [],
-              bcc: [],
-              subject: email.subject,
-              text: email.text,
-              html: email.html,
-            }
-            await tx2
-              .insertInto('outbox')
-              .values({
-                id: newId(),
-                account_id: accountId,
-                inbox_id: inbox.id,
-                message_id: message.id,
-                status: 'pending',
-                attempts: 0,
-                next_attempt_at: now,
-                last_error: null,
-                rfc_message_id: null,
-                payload: JSON.stringify(payload),
-                created_at: now,
-                updated_at: now,
-              })
-              .execute()
+            await queueOutbox(tx2, {
+              accountId,
+              // Sent from the email inbox's mailbox; the line stays in the website chat.
+              inboxId: inbox.id,
+              messageId: message.id,
+              payload: {
+                to: [to],
+                cc: [],
+                bcc: [],
+                subject: email.subject,
+                text: email.text,
+                html: email.html,
+              },
+              now,
+            })
           },
         }
       },
@@ -381,18 +355,6 @@ export function createEmailContinuity(deps: ContinuityDeps) {
       clearInterval(timer)
       await running
       await deps.leases.release(LEASE).catch(() => {})
-    },
-
-    /** Keeps the language the visitor's browser asks for, so their emails speak it. */
-    async rememberLocale(visitorId: string, acceptLanguage: string | undefined): Promise<void> {
-      const locale = localeFromAcceptLanguage(acceptLanguage)
-      if (!locale) return
-      await k
-        .updateTable('visitors')
-        .set({ locale })
-        .where('id', '=', visitorId)
-        .where((eb) => eb.or([eb('locale', 'is', null), eb('locale', '!=', locale)]))
-        .execute()
     },
   }
 }

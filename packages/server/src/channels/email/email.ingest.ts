@@ -7,7 +7,7 @@ import type { CoreDeps } from '../../shared/deps.js'
 import { newId } from '../../shared/ids.js'
 import type { Signer } from '../../shared/secrets.js'
 import { EmailParseError, type ParsedEmail, parseEmail } from './email.parse.js'
-import { decideThread, type ThreadRule } from './email.threading.js'
+import { decideThread, isWebsiteConversation, type ThreadRule } from './email.threading.js'
 
 // One road for every incoming email, from IMAP or from an import: parse, then — in one
 // transaction — store the message (threaded), its email facts and the IMAP cursor. A message that
@@ -215,9 +215,14 @@ export function createEmailIngest(
                 .where('id', '=', decision.conversationId)
                 .executeTakeFirst()
             : undefined
-          // A website visitor answering the email about their chat writes as that chat's contact.
-          if (chosen && chosen.inbox_id !== target.inboxId && !ours) {
-            return { conversationId: decision.conversationId, contactId: chosen.contact_id }
+          if (chosen && chosen.inbox_id !== target.inboxId) {
+            // A website chat (email continuity). Its widget shows what arrived by email only to
+            // an identity-verified user: the address was typed, and nobody checked it.
+            const audience = 'verified' as const
+            // A website visitor answering the email about their chat writes as that chat's contact.
+            return ours
+              ? { conversationId: decision.conversationId, audience }
+              : { conversationId: decision.conversationId, contactId: chosen.contact_id, audience }
           }
           return { conversationId: decision.conversationId }
         },
@@ -263,9 +268,11 @@ export function createEmailIngest(
               sent_at: Date.parse(parsed.date),
             })
             .execute()
-          const participants = new Set(
-            [from, ...recipients].filter((a) => !own.has(a) && !isPlusOf(a, own)),
-          )
+          // A website chat takes email only from its contact's address (see email.threading.ts):
+          // nobody the email names becomes a participant of it.
+          const participants = (await isWebsiteConversation(tx, result.conversationId))
+            ? new Set<string>()
+            : new Set([from, ...recipients].filter((a) => !own.has(a) && !isPlusOf(a, own)))
           for (const address of participants) {
             await tx
               .insertInto('conversation_participants')

@@ -1,9 +1,10 @@
+import type { Transaction } from 'kysely'
 import { z } from 'zod'
 import type {
   ConversationsUsecases,
   DeliveryHandler,
 } from '../../conversations/conversations.usecases.js'
-import type { OutboxTable } from '../../db/schema.js'
+import type { Database, OutboxTable } from '../../db/schema.js'
 import { messageFiles } from '../../files/files.usecases.js'
 import type { CoreDeps } from '../../shared/deps.js'
 import { AppError } from '../../shared/errors.js'
@@ -12,7 +13,7 @@ import type { Leases } from '../../shared/leases.js'
 import type { Signer } from '../../shared/secrets.js'
 import { describeSmtpError, smtpTransport } from './email.clients.js'
 import type { Mailboxes } from './email.mailboxes.js'
-import { conversationToken, replyToAddress } from './email.threading.js'
+import { conversationToken, isWebsiteConversation, replyToAddress } from './email.threading.js'
 
 // Agents' email replies go through an outbox: the row is written in the reply's own transaction
 // (so a crash never loses a reply), and a sender delivers it after commit. Its Message-ID is
@@ -84,25 +85,47 @@ export function emailDelivery(deps: CoreDeps): DeliveryHandler {
       bcc: parsed.data?.bcc ?? [],
       subject: !earlier || /^re:/i.test(subject) ? subject : `Re: ${subject}`,
     }
-    const now = deps.clock.now()
-    await tx
-      .insertInto('outbox')
-      .values({
-        id: newId(),
-        account_id: conversation.account_id,
-        inbox_id: conversation.inbox_id,
-        message_id: message.id,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        last_error: null,
-        rfc_message_id: null,
-        payload: JSON.stringify(payload),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute()
+    await queueOutbox(tx, {
+      accountId: conversation.account_id,
+      inboxId: conversation.inbox_id,
+      messageId: message.id,
+      payload,
+      now: deps.clock.now(),
+    })
   }
+}
+
+/**
+ * Queues one email in the transaction that stores its message (a reply, a continuity email's
+ * line): the sender delivers it after commit, from `inboxId`'s mailbox.
+ */
+export async function queueOutbox(
+  tx: Transaction<Database>,
+  input: {
+    accountId: string
+    inboxId: string
+    messageId: string
+    payload: OutboxPayload
+    now: number
+  },
+): Promise<void> {
+  await tx
+    .insertInto('outbox')
+    .values({
+      id: newId(),
+      account_id: input.accountId,
+      inbox_id: input.inboxId,
+      message_id: input.messageId,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: input.now,
+      last_error: null,
+      rfc_message_id: null,
+      payload: JSON.stringify(input.payload),
+      created_at: input.now,
+      updated_at: input.now,
+    })
+    .execute()
 }
 
 export interface SenderDeps extends CoreDeps {
@@ -320,7 +343,10 @@ export class EmailSender {
         .select('conversation_id')
         .where('id', '=', row.message_id)
         .executeTakeFirstOrThrow()
-      for (const a of [...payload.to, ...payload.cc, ...payload.bcc]) {
+      // A website chat's emails (continuity) go to an address the visitor typed: its replies are
+      // taken from the contact's current email only, so no recipient becomes a participant.
+      const website = await isWebsiteConversation(tx, conversation.conversation_id)
+      for (const a of website ? [] : [...payload.to, ...payload.cc, ...payload.bcc]) {
         await tx
           .insertInto('conversation_participants')
           .values({ conversation_id: conversation.conversation_id, address: a })

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { canSeeInbox, type Principal } from '../../agents/access.js'
 import { requireAgent } from '../../agents/auth.routes.js'
 import { findOrCreateContactByEmail } from '../../contacts/contacts.repository.js'
+import { serveFile } from '../../files/files.serve.js'
 import { toInboxDTO } from '../../inboxes/inboxes.usecases.js'
 import type { Services } from '../../services.js'
 import { AppError, forbidden, notFound } from '../../shared/errors.js'
@@ -258,7 +259,12 @@ export function emailRoutes(s: Services) {
     const file = await k
       .selectFrom('attachments')
       .innerJoin('messages', 'messages.id', 'attachments.message_id')
-      .select(['attachments.filename', 'attachments.storage_key', 'messages.inbox_id'])
+      .select([
+        'attachments.filename',
+        'attachments.content_type',
+        'attachments.storage_key',
+        'messages.inbox_id',
+      ])
       .where('attachments.id', '=', c.req.param('id'))
       .where('attachments.account_id', '=', actor.accountId)
       .executeTakeFirst()
@@ -266,13 +272,12 @@ export function emailRoutes(s: Services) {
       throw notFound('attachment')
     const bytes = await s.email.blobs.get(file.storage_key)
     if (!bytes) throw notFound('attachment')
-    c.header('content-type', 'application/octet-stream')
-    c.header(
-      'content-disposition',
-      `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-    )
-    c.header('content-security-policy', "default-src 'none'; sandbox")
-    return c.body(new Uint8Array(bytes))
+    return serveFile(c, {
+      filename: file.filename,
+      contentType: file.content_type,
+      bytes,
+      download: true,
+    })
   })
 
   /** A new outbound email conversation: follow-ups (回访) start from the team's side. */

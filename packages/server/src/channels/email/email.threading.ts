@@ -11,6 +11,10 @@ import { base32, type Signer } from '../../shared/secrets.js'
 // website chat whose visitor got the agents' replies by email: email continuity).
 // A match only counts when the sender takes part in that conversation: replies to a newsletter or
 // a forwarded thread must not merge different customers. No subject matching.
+// In a website chat only one address takes part: its contact's current email. The visitor typed
+// it and nobody verified it, so whoever else its owner copies in (or the owner of an address the
+// visitor no longer gives) starts an email conversation of their own instead of writing into the
+// chat.
 
 export type ThreadRule = 'in-reply-to' | 'references' | 'token' | 'pending-ref' | 'new'
 
@@ -160,14 +164,41 @@ export async function decideThread(
       )
       .executeTakeFirst()
     if (!exists) continue
-    const participant = await q
-      .selectFrom('conversation_participants')
-      .select('address')
-      .where('conversation_id', '=', candidate.conversationId)
-      .where('address', '=', input.from)
-      .executeTakeFirst()
-    if (participant) return { ...candidate, unmatchedRefs, refusedConversationId: null }
+    if (await takesPart(q, candidate.conversationId, input.from)) {
+      return { ...candidate, unmatchedRefs, refusedConversationId: null }
+    }
     refused ??= candidate.conversationId
   }
   return { conversationId: null, rule: 'new', unmatchedRefs, refusedConversationId: refused }
+}
+
+/** The conversation's inbox is a website's (a chat that email continuity emailed about). */
+export async function isWebsiteConversation(q: Q, conversationId: string): Promise<boolean> {
+  const row = await q
+    .selectFrom('conversations')
+    .innerJoin('inboxes', 'inboxes.id', 'conversations.inbox_id')
+    .select('inboxes.kind')
+    .where('conversations.id', '=', conversationId)
+    .executeTakeFirst()
+  return row?.kind === 'widget'
+}
+
+/** Whether `address` (lower case) may write into the conversation by email. */
+async function takesPart(q: Q, conversationId: string, address: string): Promise<boolean> {
+  const conversation = await q
+    .selectFrom('conversations')
+    .innerJoin('inboxes', 'inboxes.id', 'conversations.inbox_id')
+    .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+    .select(['inboxes.kind', 'contacts.email'])
+    .where('conversations.id', '=', conversationId)
+    .executeTakeFirst()
+  if (!conversation) return false
+  if (conversation.kind === 'widget') return conversation.email?.toLowerCase() === address
+  const participant = await q
+    .selectFrom('conversation_participants')
+    .select('address')
+    .where('conversation_id', '=', conversationId)
+    .where('address', '=', address)
+    .executeTakeFirst()
+  return participant !== undefined
 }

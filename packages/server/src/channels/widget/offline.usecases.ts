@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { ConversationsUsecases } from '../../conversations/conversations.usecases.js'
 import { clientId, messageText, parse } from '../../shared/validation.js'
 import { MAX_PRECHAT_VALUE, type WidgetProfile } from './profile.usecases.js'
+import type { VisitorConversations } from './visitor-conversations.js'
 import type { Visitor, VisitorsUsecases } from './visitors.usecases.js'
 
 // The offline form: left when nobody can answer. The email and name take the pre-chat form's
@@ -31,6 +32,7 @@ export function createOfflineForm(deps: {
   conversations: ConversationsUsecases
   profile: WidgetProfile
   visitors: VisitorsUsecases
+  visitorConversations: VisitorConversations
 }) {
   return {
     /** Validates (400 request.invalid, paths email | name | text), stores contact and message. */
@@ -40,15 +42,19 @@ export function createOfflineForm(deps: {
     ): Promise<{ message: MessageDTO; duplicate: boolean }> {
       const body = parse(offlineSchema, raw)
       deps.visitors.checkMessageRate(visitor)
-      await deps.profile.save(visitor, OFFLINE_FORM, {
+      const answers = deps.profile.answersOf(OFFLINE_FORM, {
         fields: { email: body.email, ...(body.name ? { name: body.name } : {}) },
       })
+      // The contact and the message are one write: a resend (same clientId) is answered with the
+      // stored message and changes nothing, not even an email typed differently the second time.
       const { message, duplicate } = await deps.conversations.receiveMessage({
         accountId: visitor.accountId,
         inboxId: visitor.inboxId,
         contactId: visitor.contactId,
         clientId: body.clientId,
         text: body.text,
+        chooseConversation: deps.visitorConversations.chooser(visitor, {}),
+        within: (tx) => deps.profile.store(tx, visitor, answers),
       })
       return { message, duplicate }
     },

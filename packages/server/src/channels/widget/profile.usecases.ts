@@ -1,5 +1,7 @@
 import type { PreChatField } from '@kefu/protocol'
+import type { Transaction } from 'kysely'
 import { z } from 'zod'
+import type { Database } from '../../db/schema.js'
 import type { CoreDeps } from '../../shared/deps.js'
 import { parse } from '../../shared/validation.js'
 import type { Visitor } from './visitors.usecases.js'
@@ -36,44 +38,57 @@ export function profileSchema(fields: PreChatField[]) {
 
 const OWN_COLUMNS = new Set(['name', 'email', 'phone'])
 
+type Answers = [key: string, value: string][]
+
 export function createWidgetProfile({ db, clock }: CoreDeps) {
   const k = db.kysely
 
+  /** Validates the answers against the form (400 request.invalid): the non-empty ones. */
+  function answersOf(form: PreChatField[], raw: unknown): Answers {
+    const { fields } = parse(profileSchema(form), raw)
+    return Object.entries(fields).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+    )
+  }
+
+  /** Stores validated answers on the visitor's own contact, in the caller's transaction. */
+  async function store(tx: Transaction<Database>, visitor: Visitor, answers: Answers) {
+    const contact = await tx
+      .selectFrom('contacts')
+      .select(['attributes'])
+      .where('id', '=', visitor.contactId)
+      .where('account_id', '=', visitor.accountId)
+      .executeTakeFirstOrThrow()
+    const verified = await tx
+      .selectFrom('contact_identities')
+      .select('id')
+      .where('contact_id', '=', visitor.contactId)
+      .where('kind', '=', 'external')
+      .executeTakeFirst()
+    const attributes = readAttributes(contact.attributes)
+    const own: { name?: string; email?: string; phone?: string } = {}
+    for (const [key, value] of answers) {
+      if (!OWN_COLUMNS.has(key)) attributes[key] = value
+      else if (key === 'phone') own.phone = value
+      // A contact that belongs to a verified user is not renamed by what a visitor types.
+      else if (!verified)
+        own[key as 'name' | 'email'] = key === 'email' ? value.toLowerCase() : value
+    }
+    await tx
+      .updateTable('contacts')
+      .set({ ...own, attributes: JSON.stringify(attributes), updated_at: clock.now() })
+      .where('id', '=', visitor.contactId)
+      .execute()
+  }
+
   return {
+    answersOf,
+    store,
+
     /** Validates the answers against the form (400 request.invalid) and stores them. */
     async save(visitor: Visitor, form: PreChatField[], raw: unknown): Promise<void> {
-      const { fields } = parse(profileSchema(form), raw)
-      const answers = Object.entries(fields).filter(
-        (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
-      )
-      await k.transaction().execute(async (tx) => {
-        const contact = await tx
-          .selectFrom('contacts')
-          .select(['attributes'])
-          .where('id', '=', visitor.contactId)
-          .where('account_id', '=', visitor.accountId)
-          .executeTakeFirstOrThrow()
-        const verified = await tx
-          .selectFrom('contact_identities')
-          .select('id')
-          .where('contact_id', '=', visitor.contactId)
-          .where('kind', '=', 'external')
-          .executeTakeFirst()
-        const attributes = readAttributes(contact.attributes)
-        const own: { name?: string; email?: string; phone?: string } = {}
-        for (const [key, value] of answers) {
-          if (!OWN_COLUMNS.has(key)) attributes[key] = value
-          else if (key === 'phone') own.phone = value
-          // A contact that belongs to a verified user is not renamed by what a visitor types.
-          else if (!verified)
-            own[key as 'name' | 'email'] = key === 'email' ? value.toLowerCase() : value
-        }
-        await tx
-          .updateTable('contacts')
-          .set({ ...own, attributes: JSON.stringify(attributes), updated_at: clock.now() })
-          .where('id', '=', visitor.contactId)
-          .execute()
-      })
+      const answers = answersOf(form, raw)
+      await k.transaction().execute((tx) => store(tx, visitor, answers))
     },
   }
 }

@@ -88,10 +88,14 @@ describe.each(dbKinds())('several conversations per visitor on %s', (kind) => {
     const v = await k.startVisitor()
     const a = (await say(v.visitorToken, 'one')).json.conversationId
     const b = (await say(v.visitorToken, 'two', { new: true })).json.conversationId
+    expect((await say(v.visitorToken, 'still two')).json.conversationId).toBe(b)
     expect(
       (await say(v.visitorToken, 'back to one', { conversationId: a })).json.conversationId,
     ).toBe(a)
-    expect((await say(v.visitorToken, 'no choice')).json.conversationId).toBe(b)
+    // "Latest" is one thing: the list's first entry, the one the widget opens, and the one a
+    // message without a choice continues (the last one written in, not the last one opened).
+    expect((await list(v.visitorToken)).map((c) => c.id)).toEqual([a, b])
+    expect((await say(v.visitorToken, 'no choice')).json.conversationId).toBe(a)
 
     const chosen = await k.request('GET', `/api/widget/messages?conversationId=${a}`, {
       bearer: v.visitorToken,
@@ -101,9 +105,28 @@ describe.each(dbKinds())('several conversations per visitor on %s', (kind) => {
     expect(chosen.json.messages.map((m: { text: string }) => m.text)).toEqual([
       'one',
       'back to one',
+      'no choice',
     ])
     const latest = await k.request('GET', '/api/widget/messages', { bearer: v.visitorToken })
-    expect(latest.json.conversation.id).toBe(b)
+    expect(latest.json.conversation.id).toBe(a)
+    const session = await k.request('POST', '/api/widget/session', {
+      body: { inbox: k.inbox.public_token, visitorToken: v.visitorToken },
+    })
+    expect(session.json.conversation.id).toBe(a)
+  })
+
+  test('a conversation without a message the visitor can see sorts last on every database', async () => {
+    const v = await k.startVisitor()
+    const a = (await say(v.visitorToken, 'first')).json.conversationId
+    const b = (await say(v.visitorToken, 'second', { new: true })).json.conversationId
+    // Only an activity line left in the newer one (as if its messages were gone).
+    await k.db.kysely
+      .updateTable('messages')
+      .set({ direction: 'activity' })
+      .where('conversation_id', '=', b)
+      .execute()
+    expect((await list(v.visitorToken)).map((c) => c.id)).toEqual([a, b])
+    expect((await say(v.visitorToken, 'no choice')).json.conversationId).toBe(a)
   })
 
   test('a resolved conversation chosen again reopens; a resent new message opens nothing more', async () => {

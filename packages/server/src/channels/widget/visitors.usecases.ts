@@ -1,3 +1,4 @@
+import type { Locale } from '@kefu/protocol'
 import type { Inbox } from '../../db/schema.js'
 import type { CoreDeps } from '../../shared/deps.js'
 import { AppError, notFound } from '../../shared/errors.js'
@@ -14,7 +15,28 @@ export interface Visitor {
 /** Seen-at updates are rare writes: once a minute is precise enough for "last seen". */
 const TOUCH_MS = 60_000
 
-export function createVisitorsUsecases({ db, clock }: CoreDeps) {
+/** en, zh-CN or zh-TW from an Accept-Language header; null when it asks for none of them. */
+export function localeFromAcceptLanguage(header: string | undefined | null): Locale | null {
+  if (!header) return null
+  const ranges = header
+    .split(',')
+    .slice(0, 20)
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().split(';')
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean)
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), i }
+    })
+    .filter((r) => r.tag && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i)
+  for (const { tag } of ranges) {
+    if (/^zh-(tw|hk|mo|hant)/.test(tag)) return 'zh-TW'
+    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh-CN'
+    if (tag === 'en' || tag.startsWith('en-')) return 'en'
+  }
+  return null
+}
+
+export function createVisitorsUsecases({ db, clock, logger }: CoreDeps) {
   const k = db.kysely
   // A person types a few messages a minute; a script sending more is throttled, not stored.
   const messageRate = new RateLimiter(30, 60_000, () => clock.now())
@@ -107,6 +129,40 @@ export function createVisitorsUsecases({ db, clock }: CoreDeps) {
           'You are sending messages too quickly; wait a moment.',
         )
       }
+    },
+
+    /**
+     * Keeps the language the visitor's browser asks for, so emails about their chat (continuity)
+     * speak it. Best-effort: a failure is logged and never fails the visitor's request.
+     */
+    async rememberLocale(visitorId: string, acceptLanguage: string | undefined): Promise<void> {
+      const locale = localeFromAcceptLanguage(acceptLanguage)
+      if (!locale) return
+      try {
+        await k
+          .updateTable('visitors')
+          .set({ locale })
+          .where('id', '=', visitorId)
+          .where((eb) => eb.or([eb('locale', 'is', null), eb('locale', '!=', locale)]))
+          .execute()
+      } catch (err) {
+        logger.warn({ err, visitorId }, "could not keep the visitor's language")
+      }
+    },
+
+    /**
+     * Whether the visitor is an identity-verified user: their contact carries a signed user id
+     * (identity.usecases.ts). Only such a visitor sees what arrived by email in their chats.
+     */
+    async isVerified(visitor: Visitor): Promise<boolean> {
+      const row = await k
+        .selectFrom('contact_identities')
+        .select('id')
+        .where('account_id', '=', visitor.accountId)
+        .where('contact_id', '=', visitor.contactId)
+        .where('kind', '=', 'external')
+        .executeTakeFirst()
+      return row !== undefined
     },
 
     async authenticate(token: string): Promise<Visitor> {

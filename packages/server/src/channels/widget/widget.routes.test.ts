@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createApp } from '../../app.js'
 import { createTestKefu, dbKinds, TEST_ORIGIN, type TestKefu } from '../../test/harness.js'
@@ -185,6 +186,58 @@ describe.each(dbKinds())('widget routes on %s', (kind) => {
     }
   })
   // Last: it uses up this address's allowance of new visitors.
+  test("a visitor's language that cannot be kept does not fail their session", async () => {
+    const start = () =>
+      k.app.request(`${TEST_ORIGIN}/api/widget/session`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          origin: TEST_ORIGIN,
+          'accept-language': 'zh-CN,zh;q=0.9',
+        },
+        body: JSON.stringify({ inbox: k.inbox.public_token }),
+      })
+    const statements =
+      kind === 'sqlite'
+        ? [
+            `create trigger refuse_locale before update of locale on visitors
+             begin select raise(abort, 'locale refused'); end`,
+          ]
+        : [
+            `create function refuse_locale() returns trigger language plpgsql as
+             $$ begin raise exception 'locale refused'; end $$`,
+            `create trigger refuse_locale before update of locale on visitors
+             for each row execute function refuse_locale()`,
+          ]
+    for (const statement of statements) await sql.raw(statement).execute(k.db.kysely)
+    try {
+      const res = await start()
+      expect(res.status, await res.clone().text()).toBe(200)
+      const body = (await res.json()) as { visitorId: string }
+      const row = await k.db.kysely
+        .selectFrom('visitors')
+        .select('locale')
+        .where('id', '=', body.visitorId)
+        .executeTakeFirstOrThrow()
+      expect(row.locale).toBeNull()
+    } finally {
+      const drops =
+        kind === 'sqlite'
+          ? ['drop trigger refuse_locale']
+          : ['drop trigger refuse_locale on visitors', 'drop function refuse_locale()']
+      for (const statement of drops) await sql.raw(statement).execute(k.db.kysely)
+    }
+    // Kept when it can be.
+    const ok = await start()
+    const { visitorId } = (await ok.json()) as { visitorId: string }
+    const kept = await k.db.kysely
+      .selectFrom('visitors')
+      .select('locale')
+      .where('id', '=', visitorId)
+      .executeTakeFirstOrThrow()
+    expect(kept.locale).toBe('zh-CN')
+  })
+
   test('one address cannot mint unlimited anonymous visitors', async () => {
     const statuses: number[] = []
     for (let i = 0; i < 302; i++) {

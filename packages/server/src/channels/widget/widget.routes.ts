@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { allowedOrigins } from '../../agents/auth.routes.js'
 import { toConversationDTO, toMessageDTO } from '../../conversations/conversations.dto.js'
 import { sinceQuery } from '../../conversations/conversations.routes.js'
-import { messageContent, requireContent } from '../../files/files.content.js'
+import { requireContent } from '../../files/files.content.js'
 import { fileLimits } from '../../files/files.settings.js'
 import { parseSettings } from '../../inboxes/inboxes.usecases.js'
 import { MAX_RATING_COMMENT } from '../../ratings/ratings.usecases.js'
@@ -12,8 +12,9 @@ import type { Services } from '../../services.js'
 import { AppError } from '../../shared/errors.js'
 import { clientIp } from '../../shared/http.js'
 import { RateLimiter } from '../../shared/rate-limit.js'
-import { clientId, parse, readJson } from '../../shared/validation.js'
+import { parse, readJson } from '../../shared/validation.js'
 import type { Visitor } from './visitors.usecases.js'
+import { conversationIdField, readReceiptBody, visitorMessageBody } from './widget.schemas.js'
 
 const inboxToken = z.string().min(8).max(64)
 
@@ -31,6 +32,12 @@ export async function authenticateVisitor(s: Services, c: Context): Promise<Visi
   throw new AppError('visitor.unauthenticated', 'Start a widget session first.')
 }
 
+/** The visitor's latest conversation: the first of their list (see visitorConversations). */
+async function latestOf(s: Services, visitor: Visitor) {
+  const id = await s.visitorConversations.latest(visitor)
+  return id ? s.conversations.repo.findConversation(visitor.accountId, id) : undefined
+}
+
 /** One of the visitor's conversations with its messages: the chosen one, else the latest. */
 export async function visitorConversation(s: Services, visitor: Visitor, conversationId?: string) {
   const row = conversationId
@@ -38,42 +45,33 @@ export async function visitorConversation(s: Services, visitor: Visitor, convers
         visitor.accountId,
         await s.visitorConversations.requireOwn(visitor, conversationId),
       )
-    : await s.conversations.repo.findLatestForContact(
-        visitor.accountId,
-        visitor.inboxId,
-        visitor.contactId,
-      )
+    : await latestOf(s, visitor)
   if (!row) return { conversation: null, messages: [], teamReadSeq: 0 }
-  const messages = await s.conversations.repo.listMessages(visitor.accountId, row.id, {
+  const all = await s.conversations.repo.listMessages(visitor.accountId, row.id, {
     includeInternal: false,
   })
+  // What arrived by email is shown to an identity-verified user only (visitor-conversations.ts).
+  const hidden = (await s.visitors.isVerified(visitor))
+    ? new Set<string>()
+    : await s.visitorConversations.emailed(all.map((m) => m.id))
+  const messages = all.filter((m) => !hidden.has(m.id))
+  const conversation = toConversationDTO(row)
+  // The conversation's preview is its last message: when that one is hidden, the visitor's is
+  // the one their list shows.
+  const lastOfAll = all
+    .filter((m) => m.direction === 'incoming' || m.direction === 'outgoing')
+    .at(-1)
+  if (lastOfAll && hidden.has(lastOfAll.id)) {
+    conversation.lastMessage =
+      (await s.visitorConversations.list(visitor)).find((c) => c.id === row.id)?.lastMessage ?? null
+  }
   const { teamReadSeq } = await s.receipts.find(visitor.accountId, row.id)
   return {
-    conversation: toConversationDTO(row),
+    conversation,
     messages: await s.files.withAttachments(messages.map(toMessageDTO)),
     teamReadSeq,
   }
 }
-
-const conversationIdField = z.string().min(1).max(64)
-
-/** Where a visitor's message goes: `conversationId` (their own), `new: true`, or by default. */
-export const messageTarget = {
-  conversationId: conversationIdField.optional(),
-  new: z.literal(true).optional(),
-}
-const oneTarget = (body: { conversationId?: string; new?: true }, ctx: z.RefinementCtx) => {
-  if (body.conversationId && body.new) {
-    ctx.addIssue({ code: 'custom', path: ['new'], message: 'either conversationId or new' })
-  }
-}
-export const visitorMessageBody = z
-  .strictObject({ clientId, ...messageContent, ...messageTarget })
-  .superRefine(oneTarget)
-export const readReceiptBody = z.strictObject({
-  conversationId: conversationIdField,
-  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-})
 
 /** The form's own fields get a label in every language unless the admin wrote one. */
 const DEFAULT_LABELS: Record<string, Record<Locale, string>> = {
@@ -157,7 +155,7 @@ export function widgetRoutes(s: Services) {
       mayCreate: () => newVisitors.take(clientIp(c, s.config.trustProxy)),
     })
     // Emails about this chat (continuity) speak the language the visitor's browser asks for.
-    await s.email.continuity.rememberLocale(visitor.id, c.req.header('accept-language'))
+    await s.visitors.rememberLocale(visitor.id, c.req.header('accept-language'))
     // Read the head first: anything committed after it is replayed by events?since=seq.
     const seq = await s.conversations.currentSeq(visitor.accountId)
     const current = await visitorConversation(s, visitor)
@@ -258,6 +256,7 @@ export function widgetRoutes(s: Services) {
         accountId: visitor.accountId,
         contactId: visitor.contactId,
         since,
+        verified: await s.visitors.isVerified(visitor),
       }),
     )
   })
